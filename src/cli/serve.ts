@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../core/config.ts';
+import { openRuntime, type Runtime } from '../core/runtime.ts';
+import { buildApp } from '../core/http/app.ts';
+import { WEB_DIST } from '../core/http/web-app.ts';
+import { SYSTEM_ACTOR } from '../core/access/principal.ts';
+import { createUser } from '../modules/users/service.ts';
+import { loadDemonstration } from '../modules/demo/demonstration.ts';
+
+export interface ServeOptions {
+  port?: string;
+  host?: string;
+  /** `n3sp start`: build the web application if needed, and set up an empty database. */
+  firstRun: boolean;
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const env = { ...process.env };
+  if (options.port) env.PORT = options.port;
+  if (options.host) env.HOST = options.host;
+  const config = loadConfig(env);
+  if (options.firstRun && !existsSync(`${WEB_DIST}/index.html`)) await buildWebApp();
+  const rt = await openRuntime(config);
+  const firstRunNotes = options.firstRun ? await setUpEmptyDatabase(rt) : [];
+  const web = existsSync(`${WEB_DIST}/index.html`);
+  const app = await buildApp(rt, { logger: { level: config.logLevel }, web });
+  await app.listen({ port: config.port, host: config.host });
+  const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
+  console.log(`\nn3sp is running at ${config.publicUrl}  (${where})`);
+  console.log(`API reference: ${config.publicUrl}/docs`);
+  if (!web) console.log('The web application is not built: run `npm run build` (or `npm start`).');
+  for (const line of firstRunNotes) console.log(line);
+  const stop = async () => {
+    await app.close();
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function buildWebApp(): Promise<void> {
+  console.log('Building the web application (first start only)…');
+  const { build } = await import('vite');
+  await build({ configFile: new URL('../../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+}
+
+/** On an empty database: the first administrator, and the demonstration network. */
+async function setUpEmptyDatabase(rt: Runtime): Promise<string[]> {
+  const anyUser = await rt.db.selectFrom('app_user').select('id').limit(1).executeTakeFirst();
+  if (anyUser) return ['Sign in with your account (reset a password with: npx n3sp user reset-password <username>).'];
+  const password = process.env.N3SP_ADMIN_PASSWORD ?? `n3sp-${crypto.randomUUID().slice(0, 18)}`;
+  await createUser(rt, SYSTEM_ACTOR, { username: 'admin', displayName: 'Administrator', roles: ['administrator'], password });
+  const notes = [`\nFirst administrator: sign in as "admin" with password ${password}`, '(shown once; reset it with: npx n3sp user reset-password admin)'];
+  notes.push(...(await loadDemonstration(rt)));
+  return notes;
+}

@@ -1,0 +1,36 @@
+import type { Permission, Role } from './roles.ts';
+
+/**
+ * The tenancy scope of a signed-in user. Staff see the whole network; a customer sees the
+ * organisations granted to them and every organisation below those; a supplier sees the work
+ * handed to their company.
+ */
+export type Scope =
+  | { kind: 'network' }
+  | { kind: 'organisations'; organisationIds: number[] }
+  | { kind: 'supplier'; supplierId: number };
+
+export interface Principal {
+  userId: number;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  permissions: Set<Permission>;
+  scope: Scope;
+  /** How this request was authenticated: writes by cookie need a CSRF token; tokens do not. */
+  via: 'session' | 'token';
+  csrfToken?: string;
+  tokenId?: number;
+}
+
+/** Who a journal entry names: a user, or the system itself (imports, timers). */
+export interface Actor {
+  id: number | null;
+  name: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: null, name: 'n3sp' };
+
+export function actorOf(principal: Principal): Actor {
+  return { id: principal.userId, name: principal.username };
+}

@@ -1,0 +1,79 @@
+/**
+ * Who may do what: every role's permissions, declared in one table. A permission is
+ * `<area>:<read|write>`; `*` is every permission and `*:read` every read. A route declares the
+ * permission it needs (see core/http/route-access.ts); nothing else decides.
+ */
+export const ROLES = [
+  'administrator',
+  'service_desk_agent',
+  'service_manager',
+  'change_approver',
+  'programme_manager',
+  'auditor',
+  'customer',
+  'supplier',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const AREAS = ['organisations', 'users', 'journal'] as const;
+export type Area = (typeof AREAS)[number];
+export type Permission = `${Area}:${'read' | 'write'}`;
+
+type Grant = Permission | '*' | '*:read';
+
+const ROLE_GRANTS: Record<Role, Grant[]> = {
+  administrator: ['*'],
+  // Read-only, everything: the auditor must see all the evidence and change none of it.
+  auditor: ['*:read'],
+  service_desk_agent: ['organisations:read', 'journal:read'],
+  service_manager: ['organisations:read', 'journal:read'],
+  change_approver: ['organisations:read', 'journal:read'],
+  programme_manager: ['organisations:read', 'journal:read'],
+  // Customers read their own organisations (the scope narrows which); suppliers see only work
+  // handed to their company, and no organisation's record is such work.
+  customer: ['organisations:read', 'journal:read'],
+  supplier: [],
+};
+
+/** Roles that see the whole network; the others are scoped to organisations or a supplier. */
+export const STAFF_ROLES: readonly Role[] = [
+  'administrator',
+  'service_desk_agent',
+  'service_manager',
+  'change_approver',
+  'programme_manager',
+  'auditor',
+];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  administrator: 'Administrator',
+  service_desk_agent: 'Service desk agent',
+  service_manager: 'Service manager',
+  change_approver: 'Change approver',
+  programme_manager: 'Programme manager',
+  auditor: 'Auditor',
+  customer: 'Customer',
+  supplier: 'Supplier engineer',
+};
+
+function grants(grant: Grant, permission: Permission): boolean {
+  if (grant === '*') return true;
+  if (grant === '*:read') return permission.endsWith(':read');
+  return grant === permission;
+}
+
+/** Every permission held by someone with these roles, optionally narrowed by a token's scopes. */
+export function permissionsOf(roles: readonly Role[], tokenScopes?: readonly string[]): Set<Permission> {
+  const all = AREAS.flatMap((a) => [`${a}:read`, `${a}:write`] as Permission[]);
+  return new Set(
+    all.filter(
+      (p) =>
+        roles.some((r) => ROLE_GRANTS[r].some((g) => grants(g, p))) &&
+        (!tokenScopes || tokenScopes.some((s) => s === '*' || s === p || (s === '*:read' && p.endsWith(':read')))),
+    ),
+  );
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,52 @@
+import type { AppContext } from '../context.ts';
+import type { Principal } from '../access/principal.ts';
+import { digestOf, newSecret } from './secrets.ts';
+import { principalFor, USER_FOR_PRINCIPAL } from './principals.ts';
+
+export const SESSION_COOKIE = 'n3sp_session';
+
+export interface NewSession {
+  cookieValue: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export async function openSession(ctx: AppContext, userId: number, via: string, client: { ip?: string; userAgent?: string }): Promise<NewSession> {
+  const cookieValue = newSecret();
+  const csrfToken = newSecret();
+  const expiresAt = new Date(Date.now() + ctx.config.sessionHours * 3600_000);
+  await ctx.db
+    .insertInto('user_session')
+    .values({
+      id: digestOf(cookieValue),
+      user_id: userId,
+      csrf_token: csrfToken,
+      via,
+      ip: client.ip ?? null,
+      user_agent: client.userAgent?.slice(0, 300) ?? null,
+      expires_at: expiresAt,
+    })
+    .execute();
+  return { cookieValue, csrfToken, expiresAt };
+}
+
+/** The principal behind a session cookie, or undefined for an unknown, expired or disabled one. */
+export async function sessionPrincipal(ctx: AppContext, cookieValue: string): Promise<Principal | undefined> {
+  const row = await ctx.db
+    .selectFrom('user_session')
+    .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
+    .select([...USER_FOR_PRINCIPAL, 'user_session.csrf_token'])
+    .where('user_session.id', '=', digestOf(cookieValue))
+    .where('user_session.expires_at', '>', new Date())
+    .where('app_user.active', '=', true)
+    .executeTakeFirst();
+  return row ? principalFor(row, 'session', { csrfToken: row.csrf_token }) : undefined;
+}
+
+export async function closeSession(ctx: AppContext, cookieValue: string): Promise<void> {
+  await ctx.db.deleteFrom('user_session').where('id', '=', digestOf(cookieValue)).execute();
+}
+
+export async function closeAllSessions(ctx: AppContext, userId: number): Promise<void> {
+  await ctx.db.deleteFrom('user_session').where('user_id', '=', userId).execute();
+}

@@ -1,0 +1,134 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Columns the database fills in, and timestamps (written as Date or SQL, read as Date). */
+type Id = Generated<number>;
+type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OrganisationTable {
+  id: Id;
+  ods_code: string;
+  name: string;
+  kind: string;
+  parent_id: number | null;
+  region: string | null;
+  postcode: string | null;
+  state: Generated<string>;
+  opened_on: string | null;
+  closed_on: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface AppUserTable {
+  id: Id;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string | null;
+  roles: string[];
+  supplier_id: number | null;
+  active: Generated<boolean>;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface UserOrganisationTable {
+  user_id: number;
+  organisation_id: number;
+}
+
+export interface UserSessionTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  via: Generated<string>;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Stamp;
+  expires_at: Stamp;
+}
+
+export interface ApiTokenTable {
+  id: Id;
+  user_id: number;
+  name: string;
+  secret_digest: string;
+  scopes: string[];
+  created_at: Stamp;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  version: Generated<number>;
+}
+
+export interface FailedLoginTable {
+  id: Id;
+  at: Stamp;
+  username: string;
+  ip: string;
+}
+
+export interface IdempotencyKeyTable {
+  principal: string;
+  key: string;
+  request_digest: string;
+  status: number | null;
+  body: Json<unknown> | null;
+  created_at: Stamp;
+}
+
+export interface JournalChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface JournalTable {
+  id: Id;
+  nonce: string;
+  at: Date;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  organisation_id: number | null;
+  supplier_id: number | null;
+  summary: string | null;
+  changes: Json<JournalChange[]>;
+  seal: string;
+  chain_seq: number | null;
+  prev_hash: string | null;
+  chain_hash: string | null;
+}
+
+export interface JournalChainHeadTable {
+  singleton: Generated<boolean>;
+  last_seq: number;
+  last_hash: string;
+  updated_at: Stamp;
+}
+
+export interface SchemaMigrationTable {
+  name: string;
+  checksum: string;
+  applied_at: Stamp;
+}
+
+export interface Tables {
+  organisation: OrganisationTable;
+  app_user: AppUserTable;
+  user_organisation: UserOrganisationTable;
+  user_session: UserSessionTable;
+  api_token: ApiTokenTable;
+  failed_login: FailedLoginTable;
+  idempotency_key: IdempotencyKeyTable;
+  journal: JournalTable;
+  journal_chain_head: JournalChainHeadTable;
+  schema_migration: SchemaMigrationTable;
+}

@@ -1,0 +1,132 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { Problem, problems, type FieldError } from '../errors.ts';
+
+/**
+ * Database constraints that a user can run into, each named by the API field it concerns, so a
+ * unique or foreign-key violation reads as an error about that field. Modules add their own.
+ */
+const constraintFields = new Map<string, { field: string; message: string }>();
+
+export function describeConstraint(name: string, field: string, message: string): void {
+  constraintFields.set(name, { field, message });
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+const CONTEXTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+function fieldOf(context: string, error: AjvError): string {
+  const path = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const extra = (error.params.missingProperty ?? error.params.additionalProperty) as string | undefined;
+  if (extra) path.push(extra);
+  const prefix = context === 'body' ? [] : [CONTEXTS[context] ?? context];
+  return [...prefix, ...path].join('.') || context;
+}
+
+function validationProblem(error: FastifyError): Problem {
+  const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const e of (error.validation ?? []) as AjvError[]) {
+    // anyOf/oneOf add a summary error beside each branch's; the branch errors say more.
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const field = fieldOf(context, e);
+    const message = e.keyword === 'additionalProperties' ? 'is not a known field' : e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid');
+    const key = `${field} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push({ field, message });
+  }
+  return problems.invalidFields(errors.length ? errors : [{ field: context, message: error.message }]);
+}
+
+/** PostgreSQL errors that mean the request was wrong, or that the database is briefly away. */
+function databaseProblem(error: { code?: string; constraint?: string; message: string }): Problem | undefined {
+  const known = error.constraint ? constraintFields.get(error.constraint) : undefined;
+  switch (error.code) {
+    case '23505':
+      return problems.conflict(known?.field ?? 'body', known?.message ?? 'already exists');
+    case '23503':
+      return problems.unprocessable(known?.field ?? 'body', known?.message ?? 'refers to a record that does not exist, or is still referred to');
+    case '23514':
+    case '23502':
+      return problems.unprocessable(known?.field ?? 'body', known?.message ?? 'breaks a rule of the record');
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+    case '22001':
+      return problems.invalid('body', 'has a value of the wrong form or size');
+    case '40001':
+    case '40P01':
+    case '57P01':
+    case '57P03':
+    case '08006':
+    case '08003':
+    case '08001':
+      return new Problem(503, 'unavailable', 'Try again', 'The database was briefly unavailable; nothing was saved. Retry the request.', undefined, { 'retry-after': '1' });
+  }
+  if (/ECONNREFUSED|ECONNRESET|Connection terminated/i.test(error.message)) {
+    return new Problem(503, 'unavailable', 'Try again', 'The database was briefly unavailable; nothing was saved. Retry the request.', undefined, { 'retry-after': '1' });
+  }
+  return undefined;
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof Problem) return error;
+  const e = error as FastifyError & { constraint?: string };
+  if (e?.validation) return validationProblem(e);
+  switch (e?.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new Problem(415, 'unsupported-media-type', 'Unsupported content type', 'Send application/json.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new Problem(413, 'payload-too-large', 'Request body too large', e.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problems.invalid('body', 'is empty; send a JSON object');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problems.invalid('body', 'is not valid JSON');
+  }
+  if (e instanceof SyntaxError || e?.name === 'SyntaxError') return problems.invalid('body', 'is not valid JSON');
+  const db = e && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? databaseProblem(e) : undefined;
+  if (db) return db;
+  if (e && typeof e.message === 'string') {
+    const connection = databaseProblem(e);
+    if (connection) return connection;
+  }
+  if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    return new Problem(e.statusCode, 'bad-request', 'Bad request', e.message);
+  }
+  return new Problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
+}
+
+export function problemBody(problem: Problem, request: FastifyRequest) {
+  return {
+    type: problem.type,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    instance: request.url,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
+}
+
+export function installProblemHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply
+      .status(problem.status)
+      .headers(problem.headers ?? {})
+      .type('application/problem+json')
+      .send(problemBody(problem, request));
+  });
+}

@@ -1,0 +1,51 @@
+import { Type, type TSchema } from 'typebox';
+
+/** Schemas every module shares: problem details, pages, ETag headers. */
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'Stable problem type, urn:n3sp:problem:<code>' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+export const problemResponses = {
+  400: Type.Ref('Problem'),
+  401: Type.Ref('Problem'),
+  403: Type.Ref('Problem'),
+  404: Type.Ref('Problem'),
+};
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  });
+}
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Query parameters of every list: a page size, an opaque cursor and a sort key ('-' = descending). */
+export function PageQuery<S extends string, F extends Record<string, TSchema>>(sorts: readonly S[], filters: F) {
+  return Type.Object(
+    {
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+      cursor: Type.Optional(Type.String({ maxLength: 500 })),
+      sort: Type.Optional(OneOf([...sorts, ...sorts.map((s) => `-${s}`)])),
+      ...filters,
+    },
+    { additionalProperties: false },
+  );
+}
+
+export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+
+/** A string that must be one of the given values (a JSON Schema enum, typed as their union). */
+export function OneOf<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}

@@ -1,0 +1,178 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { JournalTable } from '../db/tables.ts';
+import { GENESIS_HASH, linkHash, sealOf } from '../../domain/audit-chain.ts';
+
+const CHAIN_LOCK = 7_263_002;
+const BATCH = 1000;
+
+/**
+ * Links sealed journal rows into the hash chain in the order they became visible (commit order),
+ * a batch at a time. One chainer at a time across all processes (an advisory lock); a crash
+ * leaves rows unchained, and the next run, at start or on the timer, catches them up.
+ * Returns the number of rows linked.
+ */
+export async function chainPending(db: Db): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const locked = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as ok`.execute(tx);
+    if (!locked.rows[0]?.ok) return 0;
+    const pending = await tx
+      .selectFrom('journal')
+      .select(['id', 'seal'])
+      .where('chain_seq', 'is', null)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
+    if (pending.length === 0) return 0;
+    const head = await tx.selectFrom('journal_chain_head').selectAll().executeTakeFirst();
+    let seq = head?.last_seq ?? 0;
+    let prev = head?.last_hash ?? GENESIS_HASH;
+    const links = pending.map((row) => {
+      seq += 1;
+      const hash = linkHash(prev, row.seal, seq);
+      const link = { id: row.id, seq, prev, hash };
+      prev = hash;
+      return link;
+    });
+    await sql`update journal set chain_seq = link.seq, prev_hash = link.prev, chain_hash = link.hash
+      from (select * from unnest(${links.map((l) => l.id)}::bigint[], ${links.map((l) => l.seq)}::bigint[],
+                                 ${links.map((l) => l.prev)}::text[], ${links.map((l) => l.hash)}::text[])
+            as t(id, seq, prev, hash)) as link
+      where journal.id = link.id`.execute(tx);
+    await sql`insert into journal_chain_head (singleton, last_seq, last_hash, updated_at) values (true, ${seq}, ${prev}, now())
+      on conflict (singleton) do update set last_seq = excluded.last_seq, last_hash = excluded.last_hash, updated_at = now()`.execute(tx);
+    return links.length;
+  });
+}
+
+/** Chains until nothing is pending. */
+export async function chainAll(db: Db): Promise<number> {
+  let total = 0;
+  for (let n = await chainPending(db); n > 0; n = await chainPending(db)) total += n;
+  return total;
+}
+
+/**
+ * Keeps the chain caught up in the background: poked after every committed write, and on a
+ * timer for what other processes wrote. A failure is retried on the next poke or tick.
+ */
+export class JournalChainer {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(private readonly db: Db, private readonly intervalMs = 2000) {}
+
+  start(): void {
+    this.poke();
+    this.timer = setInterval(() => this.poke(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  poke(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = chainAll(this.db)
+      .then(() => undefined, () => undefined)
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.poke();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+export interface ChainVerdict {
+  ok: boolean;
+  checked: number;
+  unchained: number;
+  /** The first broken link: which row, and what is wrong with it. */
+  firstBreak?: { seq: number | null; journalId: number | null; reason: string };
+}
+
+type Row = Pick<
+  JournalTable,
+  'nonce' | 'at' | 'actor_id' | 'actor_name' | 'action' | 'entity_type' | 'entity_id' | 'organisation_id' | 'supplier_id' | 'summary' | 'seal' | 'chain_seq' | 'prev_hash' | 'chain_hash'
+> & { id: number; changes: unknown };
+
+/**
+ * Walks the whole chain in order and names the first broken link: an edited row (its seal no
+ * longer matches its content), a deleted row (a gap in the sequence or a link that no longer
+ * follows), an inserted row (a seal that the key did not make), or a truncated tail (the head
+ * records more than the chain holds).
+ */
+export async function verifyChain(db: Db, auditKey: string, onProgress?: (checked: number, total: number) => void): Promise<ChainVerdict> {
+  const totals = await sql<{ chained: number; unchained: number }>`select
+      count(*) filter (where chain_seq is not null)::int as chained,
+      count(*) filter (where chain_seq is null)::int as unchained from journal`.execute(db);
+  const { chained, unchained } = totals.rows[0]!;
+  const head = await db.selectFrom('journal_chain_head').selectAll().executeTakeFirst();
+  let expectedSeq = 1;
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  const fail = (row: Row | null, reason: string): ChainVerdict => ({
+    ok: false,
+    checked,
+    unchained,
+    firstBreak: { seq: row?.chain_seq ?? null, journalId: row?.id ?? null, reason },
+  });
+  let after = 0;
+  for (;;) {
+    const rows = (await db
+      .selectFrom('journal')
+      .selectAll()
+      .where('chain_seq', '>', after)
+      .orderBy('chain_seq')
+      .limit(5000)
+      .execute()) as unknown as Row[];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const seq = row.chain_seq!;
+      if (seq !== expectedSeq) return fail(row, `sequence jumps from ${expectedSeq - 1} to ${seq}: entries are missing`);
+      if (row.prev_hash !== prev) return fail(row, 'does not link to the entry before it');
+      if (!sealMatches(auditKey, row)) return fail(row, 'content does not match its seal: the entry was altered or forged');
+      if (row.chain_hash !== linkHash(prev, row.seal, seq)) return fail(row, 'chain hash does not match');
+      prev = row.chain_hash!;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    after = rows[rows.length - 1]!.chain_seq!;
+    onProgress?.(checked, chained);
+  }
+  if (head && (head.last_seq !== expectedSeq - 1 || head.last_hash !== (checked ? prev : head.last_hash))) {
+    return fail(null, `the chain head records entry ${head.last_seq} but the chain ends at ${expectedSeq - 1}: entries were removed from the end`);
+  }
+  if (!head && checked > 0) return fail(null, 'the chain head is missing');
+  // Rows waiting for the chainer must still carry a valid seal.
+  const waiting = (await db.selectFrom('journal').selectAll().where('chain_seq', 'is', null).orderBy('id').execute()) as unknown as Row[];
+  for (const row of waiting) {
+    if (!sealMatches(auditKey, row)) return fail(row, 'an entry awaiting chaining does not match its seal: it was altered or forged');
+  }
+  return { ok: true, checked, unchained };
+}
+
+function sealMatches(auditKey: string, row: Row): boolean {
+  const expected = sealOf(auditKey, {
+    nonce: row.nonce,
+    at: row.at,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    organisationId: row.organisation_id,
+    supplierId: row.supplier_id,
+    summary: row.summary,
+    changes: row.changes,
+  });
+  return expected === row.seal;
+}

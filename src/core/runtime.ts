@@ -1,0 +1,32 @@
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase, type OpenOptions } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { Journal } from './journal/journal.ts';
+import { JournalChainer } from './journal/chain.ts';
+
+export interface Runtime extends AppContext {
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database named by the configuration, brings its schema up to date and starts the
+ * journal chainer (which first catches up anything a crash left unchained).
+ */
+export async function openRuntime(config: Config, options: Partial<OpenOptions> & { migrate?: boolean; chainer?: boolean } = {}): Promise<Runtime> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...options });
+  if (options.migrate !== false) await migrate(database.db);
+  const chainer = new JournalChainer(database.db);
+  if (options.chainer !== false) chainer.start();
+  return {
+    db: database.db,
+    engine: database.engine,
+    config,
+    journal: new Journal(config.auditKey),
+    chainer,
+    close: async () => {
+      await chainer.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../core/context.ts';
+import { identityRoutes } from './identity/routes.ts';
+import { organisationRoutes } from './organisations/routes.ts';
+import { userRoutes } from './users/routes.ts';
+
+/** Every process module's routes, mounted under /api/v1. A new module adds one line here. */
+export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, organisationRoutes, userRoutes];
