@@ -1,4 +1,4 @@
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -11,6 +11,8 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   engine: Engine;
+  /** The embedded instance, when the engine is PGlite (tests dump it to clone databases). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -50,8 +52,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     parsers: pgliteParsers,
     loadDataDir: options.loadDataDir,
   });
-  void pgliteTypes;
   const pool = new PGlitePool(pglite);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pool as never }) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  return { db, engine: 'pglite', pglite, close: () => db.destroy() };
 }
