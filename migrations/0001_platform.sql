@@ -1,4 +1,6 @@
 -- The platform base: organisations, people, sessions and tokens, idempotent creates, and the
+-- Timestamps are kept to the millisecond (timestamptz(3)): list cursors carry them as JavaScript
+-- dates, and a value the cursor cannot represent exactly would make keyset pages skip or repeat.
 -- journal that is at once every record's history and the hash-chained audit trail.
 
 create table organisation (
@@ -12,8 +14,8 @@ create table organisation (
   state text not null default 'active',
   opened_on date,
   closed_on date,
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  created_at timestamptz(3) not null default now(),
+  updated_at timestamptz(3) not null default now(),
   version integer not null default 1,
   constraint organisation_ods_code_key unique (ods_code),
   constraint organisation_kind_check check (kind in (
@@ -37,8 +39,8 @@ create table app_user (
   active boolean not null default true,
   oidc_issuer text,
   oidc_subject text,
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  created_at timestamptz(3) not null default now(),
+  updated_at timestamptz(3) not null default now(),
   version integer not null default 1,
   constraint app_user_roles_check check (cardinality(roles) > 0 and roles <@ array[
     'administrator', 'service_desk_agent', 'service_manager', 'change_approver',
@@ -64,8 +66,8 @@ create table user_session (
   via text not null default 'password',
   ip text,
   user_agent text,
-  created_at timestamptz not null default now(),
-  expires_at timestamptz not null
+  created_at timestamptz(3) not null default now(),
+  expires_at timestamptz(3) not null
 );
 create index user_session_user_idx on user_session (user_id);
 
@@ -75,10 +77,10 @@ create table api_token (
   name text not null,
   secret_digest text not null,
   scopes text[] not null,
-  created_at timestamptz not null default now(),
-  expires_at timestamptz,
-  revoked_at timestamptz,
-  last_used_at timestamptz,
+  created_at timestamptz(3) not null default now(),
+  expires_at timestamptz(3),
+  revoked_at timestamptz(3),
+  last_used_at timestamptz(3),
   version integer not null default 1,
   constraint api_token_secret_key unique (secret_digest)
 );
@@ -86,7 +88,7 @@ create index api_token_user_idx on api_token (user_id);
 
 create table failed_login (
   id bigint generated always as identity primary key,
-  at timestamptz not null default now(),
+  at timestamptz(3) not null default now(),
   username text not null,
   ip text not null
 );
@@ -99,7 +101,7 @@ create table idempotency_key (
   request_digest text not null,
   status integer,
   body jsonb,
-  created_at timestamptz not null default now(),
+  created_at timestamptz(3) not null default now(),
   primary key (principal, key)
 );
 
@@ -109,7 +111,7 @@ create table idempotency_key (
 create table journal (
   id bigint generated always as identity primary key,
   nonce uuid not null,
-  at timestamptz not null,
+  at timestamptz(3) not null,
   actor_id bigint,
   actor_name text not null,
   action text not null,
@@ -133,5 +135,5 @@ create table journal_chain_head (
   singleton boolean primary key default true check (singleton),
   last_seq bigint not null,
   last_hash text not null,
-  updated_at timestamptz not null default now()
+  updated_at timestamptz(3) not null default now()
 );

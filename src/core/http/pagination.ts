@@ -13,7 +13,8 @@ export interface PageOf<T> {
 }
 
 export interface SortSpec {
-  /** API sort key → SQL column; each sorted column must be NOT NULL and appear in the selection under its key. */
+  /** API sort key → SQL column; each sorted column must be NOT NULL, appear in the selection under
+   *  its key, and (if a timestamp) be timestamptz(3), so the cursor holds its value exactly. */
   columns: Record<string, string>;
   /** Unique tie-breaker column, also selected under `tieKey`. */
   tie: string;
