@@ -1,7 +1,8 @@
 -- The platform base: organisations, people, sessions and tokens, idempotent creates, and the
+-- journal that is at once every record's history and the hash-chained audit trail.
+--
 -- Timestamps are kept to the millisecond (timestamptz(3)): list cursors carry them as JavaScript
 -- dates, and a value the cursor cannot represent exactly would make keyset pages skip or repeat.
--- journal that is at once every record's history and the hash-chained audit trail.
 
 create table organisation (
   id bigint generated always as identity primary key,
