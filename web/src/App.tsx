@@ -1,0 +1,54 @@
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AREAS } from './areas.ts';
+import { Layout } from './components/Layout.tsx';
+import { ProblemMessage } from './components/ProblemMessage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { NotBuiltPage } from './pages/NotBuiltPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { OrganisationPage } from './pages/OrganisationPage.tsx';
+import { OrganisationsPage } from './pages/OrganisationsPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+import { SessionProvider, useSession } from './session.tsx';
+
+/** Signed out: the sign-in page whatever the address (which is kept, so signing in lands there). */
+function Routed() {
+  const { self } = useSession();
+  if (!self) return <SignInPage />;
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<HomePage />} />
+        <Route path="organisations" element={<OrganisationsPage />} />
+        <Route path="organisations/:odsCode" element={<OrganisationPage />} />
+        <Route path="users" element={<UsersPage />} />
+        {AREAS.filter((a) => !a.built).map((area) => (
+          <Route key={area.id} path={area.path} element={<NotBuiltPage area={area} />} />
+        ))}
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider
+        loading={<p className="boot">Loading n3sp…</p>}
+        failed={(error, retry) => (
+          <main className="boot">
+            <h1>n3sp cannot start</h1>
+            <ProblemMessage error={error}>
+              <button type="button" className="button" onClick={retry}>
+                Try again
+              </button>
+            </ProblemMessage>
+          </main>
+        )}
+      >
+        <Routed />
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,85 @@
+import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { AREAS, GROUPS, visibleTo } from '../areas.ts';
+import { roleLabel } from '../labels.ts';
+import { useSession } from '../session.tsx';
+
+/** The frame of every signed-in page: skip link, header with who is signed in, navigation, main. */
+export function Layout() {
+  const { self, signOut } = useSession();
+  const navigate = useNavigate();
+  if (!self) return null;
+  const areas = AREAS.filter((a) => visibleTo(a, self.permissions));
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <Link className="brand" to="/" aria-label="n3sp home">
+            <span className="brand__logo" aria-hidden="true">
+              n3sp
+            </span>
+            <span className="brand__name">Network service management</span>
+          </Link>
+          <div className="account">
+            <p className="account__name">
+              <span className="visually-hidden">Signed in as </span>
+              {self.displayName}
+            </p>
+            <p className="account__roles">{self.roles.map(roleLabel).join(', ')}</p>
+            {self.scope === 'organisations' && self.organisations.length > 0 && (
+              <p className="account__orgs">
+                {self.organisations.map((o) => `${o.name} (${o.odsCode})`).join(', ')}
+              </p>
+            )}
+            {self.scope === 'supplier' && self.supplierId !== null && <p className="account__orgs">Supplier {self.supplierId}</p>}
+          </div>
+          <button type="button" className="button button--header" onClick={() => void signOut().then(() => navigate('/'))}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div className="page">
+        <nav className="side-nav" aria-label="Main">
+          <ul className="side-nav__list">
+            <li>
+              <NavLink to="/" end className="side-nav__link">
+                Overview
+              </NavLink>
+            </li>
+          </ul>
+          {GROUPS.map((group) => {
+            const entries = areas.filter((a) => a.group === group.id);
+            if (!entries.length) return null;
+            return (
+              <div key={group.id} className="side-nav__group">
+                <h2 className="side-nav__heading" id={`nav-${group.id}`}>
+                  {group.label}
+                </h2>
+                <ul className="side-nav__list" aria-labelledby={`nav-${group.id}`}>
+                  {entries.map((area) => (
+                    <li key={area.id}>
+                      <NavLink to={area.path} className="side-nav__link">
+                        {area.label}
+                        {!area.built && <span className="side-nav__planned"> not built yet</span>}
+                      </NavLink>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            );
+          })}
+        </nav>
+        <main id="main" className="main" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </div>
+      <footer className="site-footer">
+        <p>
+          n3sp — service management aligned with ISO/IEC 20000-1:2018. <a href="/docs">API documentation</a>
+        </p>
+      </footer>
+    </>
+  );
+}

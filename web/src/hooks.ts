@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError, type Page, type Query } from './api.ts';
+
+export interface Loaded<T> {
+  data: T | null;
+  etag: string | null;
+  error: ApiError | null;
+  loading: boolean;
+  reload(): void;
+}
+
+/** One GET, re-run when the path or query changes; the newest answer wins. */
+export function useResource<T>(path: string | null, query: Query = {}): Loaded<T> {
+  const key = path === null ? null : `${path}?${JSON.stringify(query)}`;
+  const [state, setState] = useState<{ data: T | null; etag: string | null; error: ApiError | null; loading: boolean }>({ data: null, etag: null, error: null, loading: path !== null });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    if (path === null) return;
+    let current = true;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    api.get<T>(path, query).then(
+      ({ data, etag }) => current && setState({ data, etag, error: null, loading: false }),
+      (error: ApiError) => current && setState({ data: null, etag: null, error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for path and query
+  }, [key, round]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { ...state, reload };
+}
+
+export interface PagedList<T> {
+  items: T[];
+  /** True once the first page has arrived. */
+  loaded: boolean;
+  loading: boolean;
+  error: ApiError | null;
+  hasMore: boolean;
+  loadMore(): void;
+  reload(): void;
+}
+
+/**
+ * A cursor-paginated list: the first page for the query, then "Show more" appends the next.
+ * A new `refresh` value starts again from the first page (after a change elsewhere on the page).
+ */
+export function usePagedList<T>(path: string, query: Query, refresh = 0): PagedList<T> {
+  const key = `${path}?${JSON.stringify(query)}#${refresh}`;
+  const [items, setItems] = useState<T[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [round, setRound] = useState(0);
+  const generation = useRef(0);
+
+  const fetchPage = useCallback(
+    (cursor: string | null) => {
+      const mine = ++generation.current;
+      setLoading(true);
+      setError(null);
+      api.get<Page<T>>(path, { ...query, cursor }).then(
+        ({ data }) => {
+          if (mine !== generation.current) return;
+          setItems((previous) => (cursor ? [...previous, ...data.items] : data.items));
+          setNextCursor(data.nextCursor);
+          setLoaded(true);
+          setLoading(false);
+        },
+        (e: ApiError) => {
+          if (mine !== generation.current) return;
+          setError(e);
+          setLoading(false);
+        },
+      );
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for path and query
+    [key],
+  );
+
+  useEffect(() => {
+    setItems([]);
+    setNextCursor(null);
+    setLoaded(false);
+    fetchPage(null);
+  }, [fetchPage, round]);
+
+  return {
+    items,
+    loaded,
+    loading,
+    error,
+    hasMore: nextCursor !== null,
+    loadMore: () => nextCursor && fetchPage(nextCursor),
+    reload: () => setRound((r) => r + 1),
+  };
+}
+
+/** Sets the document title and moves focus to the page's heading, so a screen reader hears the new page. */
+export function usePageTitle(title: string | null) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!title) return;
+    document.title = `${title} — n3sp`;
+    heading.current?.focus({ preventScroll: true });
+  }, [title]);
+  return heading;
+}

@@ -1,0 +1,64 @@
+import { ROLE_LABELS, isRole } from '../../src/core/access/roles.ts';
+
+// Role labels come from the server's own role table (a pure module with no I/O), so a new role
+// is named the same everywhere.
+
+export const roleLabel = (role: string) => (isRole(role) ? ROLE_LABELS[role] : role.replace(/_/g, ' '));
+
+export const ORGANISATION_KIND_LABELS: Record<string, string> = {
+  network_provider: 'Network provider',
+  region: 'Region',
+  commissioner: 'Commissioner',
+  trust: 'Trust',
+  gp_practice: 'GP practice',
+  out_of_hours: 'Out-of-hours service',
+  walk_in_centre: 'Walk-in centre',
+  pharmacy: 'Pharmacy',
+  other_prescribing: 'Other prescribing setting',
+  other: 'Other',
+};
+
+export const ORGANISATION_STATE_LABELS: Record<string, string> = {
+  active: 'Active',
+  retired: 'Retired',
+  closed: 'Closed',
+  dormant: 'Dormant',
+  proposed: 'Proposed',
+};
+
+export const kindLabel = (kind: string) => ORGANISATION_KIND_LABELS[kind] ?? kind;
+export const stateLabel = (state: string) => ORGANISATION_STATE_LABELS[state] ?? state;
+
+/** Field names as the journal records them, in words. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  kind: 'Kind',
+  state: 'State',
+  parent: 'Parent',
+  parentOdsCode: 'Parent',
+  region: 'Region',
+  postcode: 'Postcode',
+  openedOn: 'Opened on',
+  closedOn: 'Closed on',
+  odsCode: 'ODS code',
+};
+
+export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
+
+export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
+export const formatDate = (iso: string | null) => (iso ? dateOnly.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : '—');
+
+/** A journal value as text: null shows as an em dash, objects as their JSON. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object' && 'odsCode' in (value as object)) {
+    const ref = value as { odsCode: string; name?: string };
+    return ref.name ? `${ref.name} (${ref.odsCode})` : ref.odsCode;
+  }
+  return JSON.stringify(value);
+}
