@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../core/context.ts';
 import { identityRoutes } from './identity/routes.ts';
+import { signInProviderRoutes, singleSignOnRoutes } from './identity/oidc-routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
 /** Every process module's routes, mounted under /api/v1. A new module adds one line here. */
-export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, organisationRoutes, userRoutes];
+export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes];
+
+/** Routes outside /api, for browser navigations that are not the web application's pages (single sign-on). */
+export const browserModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [singleSignOnRoutes];

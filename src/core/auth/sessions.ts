@@ -5,6 +5,15 @@ import { principalFor, USER_FOR_PRINCIPAL } from './principals.ts';
 
 export const SESSION_COOKIE = 'n3sp_session';
 
+/**
+ * How the session cookie is set, by every way of signing in: HttpOnly (no script reads it),
+ * SameSite=Lax (not sent on cross-site writes; CSRF tokens cover the rest), Secure when n3sp is
+ * served over https.
+ */
+export function sessionCookieOptions(ctx: Pick<AppContext, 'config'>, session: Pick<NewSession, 'expiresAt'>) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.publicUrl.startsWith('https:'), path: '/', expires: session.expiresAt };
+}
+
 export interface NewSession {
   cookieValue: string;
   csrfToken: string;

@@ -120,6 +120,16 @@ export interface SchemaMigrationTable {
   applied_at: Stamp;
 }
 
+export interface OidcLoginTable {
+  state_digest: string;
+  browser_digest: string;
+  code_verifier: string;
+  nonce: string;
+  redirect_uri: string;
+  created_at: Stamp;
+  expires_at: Stamp;
+}
+
 export interface Tables {
   organisation: OrganisationTable;
   app_user: AppUserTable;
@@ -131,4 +141,5 @@ export interface Tables {
   journal: JournalTable;
   journal_chain_head: JournalChainHeadTable;
   schema_migration: SchemaMigrationTable;
+  oidc_login: OidcLoginTable;
 }

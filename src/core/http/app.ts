@@ -11,7 +11,7 @@ import { problems } from '../errors.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { sql } from 'kysely';
 import { installWebApp } from './web-app.ts';
-import { apiModules } from '../../modules/index.ts';
+import { apiModules, browserModules } from '../../modules/index.ts';
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -75,6 +75,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     },
     { prefix: '/api/v1' },
   );
+  for (const register of browserModules) await register(app, ctx);
 
   if (options.web) await installWebApp(app);
   app.setNotFoundHandler((request, reply) => {

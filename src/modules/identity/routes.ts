@@ -5,7 +5,7 @@ import type { AppContext } from '../../core/context.ts';
 import { principalOf } from '../../core/http/route-access.ts';
 import { Nullable, Page, PageQuery } from '../../core/http/schemas.ts';
 import { paginate, mapPage } from '../../core/http/pagination.ts';
-import { closeSession, SESSION_COOKIE, sessionPrincipal } from '../../core/auth/sessions.ts';
+import { closeSession, SESSION_COOKIE, sessionCookieOptions, sessionPrincipal } from '../../core/auth/sessions.ts';
 import { checkScopes, createToken, describeSelf, presentToken, revokeToken, signIn } from './service.ts';
 
 const SelfSchema = Type.Object({
@@ -32,7 +32,6 @@ const TokenSchema = Type.Object({
 export async function identityRoutes(appBase: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['Identity'];
-  const secure = ctx.config.publicUrl.startsWith('https:');
 
   app.post('/session', {
     config: { access: { public: true } },
@@ -45,7 +44,7 @@ export async function identityRoutes(appBase: FastifyInstance, ctx: AppContext):
     },
     handler: async (request, reply) => {
       const session = await signIn(ctx, request.body.username, request.body.password, { ip: request.ip, userAgent: request.headers['user-agent'] });
-      void reply.setCookie(SESSION_COOKIE, session.cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
+      void reply.setCookie(SESSION_COOKIE, session.cookieValue, sessionCookieOptions(ctx, session));
       return describeSelf(ctx, (await sessionPrincipal(ctx, session.cookieValue))!);
     },
   });
