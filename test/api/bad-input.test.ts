@@ -1,0 +1,98 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { testEnv, type TestEnv } from '../helpers/harness.ts';
+import { clientAs } from '../helpers/factories.ts';
+import type { ApiClient } from '../helpers/api-client.ts';
+import { journalSize } from '../helpers/tenancy-fixtures.ts';
+
+/** No request, however malformed, gets a 500 or a stack trace; every refusal is problem details. */
+let env: TestEnv;
+let admin: ApiClient;
+
+before(async () => {
+  env = await testEnv();
+  admin = (await clientAs(env, { roles: ['administrator'] })).api;
+});
+after(() => env.close());
+
+function assertProblem(response: { status: number; headers: Record<string, unknown>; body: any }, status: number) {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  assert.match(response.body.type, /^urn:n3sp:problem:/);
+  assert.equal(response.body.status, status);
+  assert.doesNotMatch(JSON.stringify(response.body), /at .*\.ts:\d+|node_modules|Error:/, 'no stack trace or internals');
+}
+
+describe('bad input', () => {
+  test('broken JSON is a 400 naming the body', async () => {
+    const response = await admin.request('POST', '/api/v1/organisations', '{"odsCode": "A1', { 'content-type': 'application/json' });
+    assertProblem(response, 400);
+    assert.equal(response.body.errors[0].field, 'body');
+  });
+
+  test('a body that is not JSON is a 415', async () => {
+    assertProblem(await admin.request('POST', '/api/v1/organisations', 'odsCode=A1', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
+  });
+
+  test('an unknown route is a 404 problem, and so is an unknown method on a known path', async () => {
+    assertProblem(await admin.get('/api/v1/castles'), 404);
+    assertProblem(await admin.request('PUT', '/api/v1/organisations', { a: 1 }), 404);
+  });
+
+  test('a malformed path parameter is a 400 naming it', async () => {
+    const response = await admin.get('/api/v1/users/not-a-number');
+    assertProblem(response, 400);
+    assert.equal(response.body.errors[0].field, 'path.id');
+  });
+
+  test('a malformed If-Match is a 412, and unknown query parameters are refused by name', async () => {
+    assertProblem(await admin.patch('/api/v1/organisations/ZZZ1', { name: 'x' }, { 'if-match': 'yesterday' }), 412);
+    const response = await admin.get('/api/v1/organisations?colour=red');
+    assertProblem(response, 400);
+    assert.equal(response.body.errors[0].field, 'query.colour');
+  });
+
+  test('an unsigned request is a 401, a garbage token a 401, never a 500', async () => {
+    assertProblem(await env.app.inject({ method: 'GET', url: '/api/v1/organisations' }).then((r) => ({ status: r.statusCode, headers: r.headers, body: r.json() })), 401);
+    const garbage = await env.app.inject({ method: 'GET', url: '/api/v1/organisations', headers: { authorization: 'Bearer ' + 'x'.repeat(5000) } });
+    assert.equal(garbage.statusCode, 401);
+    const scheme = await env.app.inject({ method: 'GET', url: '/api/v1/organisations', headers: { authorization: 'Basic abc' } });
+    assert.equal(scheme.statusCode, 401);
+  });
+
+  test('any JSON value posted to any create route gets a 4xx, never a 5xx, and writes nothing when refused', async () => {
+    const creates = env.app.routeTable.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.url !== '/api/v1/session');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...creates), fc.jsonValue({ maxDepth: 3 }), async (route, body) => {
+        const before = await journalSize(env);
+        const response = await admin.request('POST', route.url, JSON.stringify(body), { 'content-type': 'application/json' });
+        assert.ok(response.status < 500, `${route.url} answered ${response.status} to ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`);
+        if (response.status >= 400) assert.equal(await journalSize(env), before);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('near-miss organisation bodies are refused field by field, never a 500', async () => {
+    const field = fc.record(
+      {
+        odsCode: fc.oneof(fc.string({ maxLength: 14 }), fc.constantFrom('A81001', 'a81001', 'Y63', "'; drop table organisation; --"), fc.integer()),
+        name: fc.oneof(fc.string({ maxLength: 300 }), fc.constant(null)),
+        kind: fc.oneof(fc.constantFrom('gp_practice', 'trust', 'castle'), fc.string()),
+        parentOdsCode: fc.oneof(fc.constantFrom('ZZZ99', null), fc.string({ maxLength: 14 })),
+        openedOn: fc.oneof(fc.constantFrom('2019-02-30', '2019-13-01', '1974-04-01', 'yesterday'), fc.string({ maxLength: 12 })),
+        closedOn: fc.constantFrom('1970-01-01', '2030-01-01', '2020-02-29'),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(field, async (body) => {
+        const response = await admin.post('/api/v1/organisations', body);
+        assert.ok(response.status < 500, `${response.status} for ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`);
+        if (response.status >= 400) assert.ok(response.body.errors?.length || response.body.detail, 'the refusal says why');
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
