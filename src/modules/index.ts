@@ -4,9 +4,11 @@ import { identityRoutes } from './identity/routes.ts';
 import { signInProviderRoutes, singleSignOnRoutes } from './identity/oidc-routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
 import { userRoutes } from './users/routes.ts';
+import { cmdbRoutes } from './cmdb/routes.ts';
+import { addressPlanRoutes } from './address-plan/routes.ts';
 
 /** Every process module's routes, mounted under /api/v1. A new module adds one line here. */
-export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes];
+export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes, cmdbRoutes, addressPlanRoutes];
 
 /** Routes outside /api, for browser navigations that are not the web application's pages (single sign-on). */
 export const browserModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [singleSignOnRoutes];

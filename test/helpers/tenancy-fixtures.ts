@@ -3,6 +3,7 @@ import type { TestEnv } from './harness.ts';
 import { makeOrganisation, makeUser, uniqueCode, SYSTEM } from './factories.ts';
 import { createToken } from '../../src/modules/identity/service.ts';
 import { principalFor } from '../../src/core/auth/principals.ts';
+import { CMDB_TENANCY_FIXTURES } from './cmdb-fixtures.ts';
 
 /**
  * For each scoped record type a route can declare as its `resource`, how to make one that
@@ -66,6 +67,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
       return { params: { id: token.id }, marker: `foreign-${user.username}`, createBody: { name: 'mine' } };
     },
   },
+  ...CMDB_TENANCY_FIXTURES,
 };
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {

@@ -98,13 +98,20 @@ export function usePagedList<T>(path: string, query: Query, refresh = 0): PagedL
   };
 }
 
-/** Sets the document title and moves focus to the page's heading, so a screen reader hears the new page. */
+/** False until the first page has shown: a page opened fresh keeps the browser's own focus, so Tab reaches the skip link. */
+let shownOnce = false;
+
+/**
+ * Sets the document title and, on moving from one page to another inside the application, moves
+ * focus to the new page's heading so that a screen reader announces it.
+ */
 export function usePageTitle(title: string | null) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (!title) return;
     document.title = `${title} — n3sp`;
-    heading.current?.focus({ preventScroll: true });
+    if (shownOnce) heading.current?.focus({ preventScroll: true });
+    shownOnce = true;
   }, [title]);
   return heading;
 }

@@ -15,7 +15,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AREAS = ['organisations', 'users', 'journal'] as const;
+export const AREAS = ['organisations', 'users', 'journal', 'cmdb', 'addresses'] as const;
 export type Area = (typeof AREAS)[number];
 export type Permission = `${Area}:${'read' | 'write'}`;
 
@@ -25,13 +25,15 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   administrator: ['*'],
   // Read-only, everything: the auditor must see all the evidence and change none of it.
   auditor: ['*:read'],
-  service_desk_agent: ['organisations:read', 'journal:read'],
-  service_manager: ['organisations:read', 'journal:read'],
-  change_approver: ['organisations:read', 'journal:read'],
-  programme_manager: ['organisations:read', 'journal:read'],
+  service_desk_agent: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
+  service_manager: ['organisations:read', 'journal:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write'],
+  change_approver: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
+  programme_manager: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
   // Customers read their own organisations (the scope narrows which); suppliers see only work
   // handed to their company, and no organisation's record is such work.
-  customer: ['organisations:read', 'journal:read'],
+  // The CMDB and address plan: staff read, service managers keep them; a customer reads the CIs
+  // and prefixes of their own organisations (the scope narrows which).
+  customer: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
   supplier: [],
 };
 

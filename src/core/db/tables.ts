@@ -142,4 +142,62 @@ export interface Tables {
   journal_chain_head: JournalChainHeadTable;
   schema_migration: SchemaMigrationTable;
   oidc_login: OidcLoginTable;
+  configuration_item: ConfigurationItemTable;
+  ci_relation: CiRelationTable;
+  address_block: AddressBlockTable;
+  address_allocation: AddressAllocationTable;
+}
+
+/** The CMDB (migration 0004): configuration items and the typed relations between them. */
+export interface ConfigurationItemTable {
+  id: Id;
+  kind: string;
+  name: string;
+  external_ref: string | null;
+  organisation_id: number | null;
+  supplier_id: number | null;
+  site_id: number | null;
+  attributes: Json<Record<string, unknown>>;
+  state: Generated<string>;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface CiRelationTable {
+  id: Id;
+  source_id: number;
+  target_id: number;
+  kind: string;
+  redundancy_group: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+/** The address plan (migration 0004): cidr columns read and written as 'a.b.c.d/n' text. */
+export interface AddressBlockTable {
+  id: Id;
+  name: string;
+  range: string;
+  sizing: ColumnType<Array<{ upToMbps: number; prefixLength: number }> | null, string | null, string | null>;
+  state: Generated<string>;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface AddressAllocationTable {
+  id: Id;
+  block_id: number;
+  block_range: string;
+  prefix: string;
+  holder: string;
+  purpose: Generated<string>;
+  organisation_id: number | null;
+  site_id: number | null;
+  allocated_at: Stamp;
+  released_at: Date | null;
+  updated_at: Stamp;
+  version: Generated<number>;
 }

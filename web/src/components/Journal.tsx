@@ -37,6 +37,11 @@ export function Journal({ path, refresh }: { path: string; refresh: number }) {
             {entry.changes.length > 0 && (
               <table className="table table--compact">
                 <caption className="visually-hidden">Fields changed by this entry</caption>
+                <colgroup>
+                  <col className="col-field" />
+                  <col />
+                  <col />
+                </colgroup>
                 <thead>
                   <tr>
                     <th scope="col">Field</th>

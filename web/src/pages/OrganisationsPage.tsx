@@ -107,7 +107,9 @@ export function OrganisationsPage() {
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col">ODS code</th>
+              <th scope="col" className="nowrap">
+                ODS code
+              </th>
               <th scope="col">Kind</th>
               <th scope="col">State</th>
               <th scope="col">Parent</th>
