@@ -6,7 +6,7 @@ import { principalOf } from '../../core/http/route-access.ts';
 import { Nullable, Page, PageQuery } from '../../core/http/schemas.ts';
 import { paginate, mapPage } from '../../core/http/pagination.ts';
 import { closeSession, SESSION_COOKIE, sessionCookieOptions, sessionPrincipal } from '../../core/auth/sessions.ts';
-import { checkScopes, createToken, describeSelf, presentToken, revokeToken, signIn } from './service.ts';
+import { checkScopes, createToken, describeSelf, presentToken, revokeToken, scopesOfToken, signIn } from './service.ts';
 
 const SelfSchema = Type.Object({
   username: Type.String(),
@@ -93,8 +93,10 @@ export async function identityRoutes(appBase: FastifyInstance, ctx: AppContext):
     },
     handler: async (request, reply) => {
       const principal = principalOf(request);
-      checkScopes(principal, request.body.scopes ?? []);
-      const token = await createToken(ctx, principal, principal.userId, request.body);
+      const callerScopes = principal.via === 'token' ? await scopesOfToken(ctx, principal.tokenId!) : undefined;
+      const scopes = request.body.scopes?.length ? request.body.scopes : (callerScopes ?? ['*']);
+      checkScopes(principal, scopes, callerScopes);
+      const token = await createToken(ctx, principal, principal.userId, { ...request.body, scopes });
       return reply.status(201).send(token);
     },
   });

@@ -4,7 +4,7 @@ import { actorOf, SYSTEM_ACTOR, type Principal } from '../../core/access/princip
 import { permissionsOf, type Permission } from '../../core/access/roles.ts';
 import { problems } from '../../core/errors.ts';
 import { verifyPassword } from '../../core/auth/passwords.ts';
-import { clearFailedLogins, recordFailedLogin, refuseIfThrottled } from '../../core/auth/login-throttle.ts';
+import { beginSignInAttempt, clearFailedLogins } from '../../core/auth/login-throttle.ts';
 import { openSession, type NewSession } from '../../core/auth/sessions.ts';
 import { digestOf, newSecret } from '../../core/auth/secrets.ts';
 import { TOKEN_PREFIX } from '../../core/auth/tokens.ts';
@@ -17,10 +17,11 @@ export interface Client {
 
 /**
  * Password sign-in. Throttled per account and per address before the password is even looked
- * at; every outcome goes into the audit trail (ISO/IEC 20000-1 8.7.3).
+ * at (the attempt is counted as a failure until the password proves right); every outcome goes
+ * into the audit trail (ISO/IEC 20000-1 8.7.3).
  */
 export async function signIn(ctx: AppContext, username: string, password: string, client: Client): Promise<NewSession & { userId: number }> {
-  await refuseIfThrottled(ctx.db, username, client.ip);
+  await beginSignInAttempt(ctx.db, username, client.ip);
   const user = await ctx.db
     .selectFrom('app_user')
     .select(['id', 'username', 'password_hash', 'active'])
@@ -28,7 +29,6 @@ export async function signIn(ctx: AppContext, username: string, password: string
     .executeTakeFirst();
   const ok = (await verifyPassword(user?.active ? user.password_hash : null, password)) && !!user;
   if (!ok) {
-    await recordFailedLogin(ctx.db, username, client.ip);
     await inTransaction(ctx, (tx) =>
       ctx.journal.record(tx, SYSTEM_ACTOR, {
         action: 'sign_in_failed',
@@ -73,13 +73,29 @@ export interface TokenInput {
   expiresInDays?: number;
 }
 
-/** Scopes a token may carry: '*' (all its owner may do), '*:read', or named permissions the owner holds. */
-export function checkScopes(principal: Pick<Principal, 'roles'>, scopes: string[]): void {
+/** Whether a token holding `held` scopes could itself grant `scope`. */
+function scopeCovers(held: readonly string[], scope: string): boolean {
+  if (held.includes('*') || held.includes(scope)) return true;
+  return held.includes('*:read') && (scope === '*:read' || scope.endsWith(':read'));
+}
+
+/**
+ * Scopes a token may carry: '*' (all its owner may do), '*:read', or named permissions the owner
+ * holds. A token made with another token (`callerScopes`) can grant nothing that token does
+ * not: otherwise a token narrowed to reading could mint itself a '*' token.
+ */
+export function checkScopes(principal: Pick<Principal, 'roles'>, scopes: string[], callerScopes?: readonly string[]): void {
   const held = permissionsOf(principal.roles);
   scopes.forEach((scope, i) => {
-    if (scope === '*' || scope === '*:read') return;
-    if (!held.has(scope as Permission)) throw problems.invalid(`scopes.${i}`, `"${scope}" is not a permission you hold`);
+    if (scope !== '*' && scope !== '*:read' && !held.has(scope as Permission)) throw problems.invalid(`scopes.${i}`, `"${scope}" is not a permission you hold`);
+    if (callerScopes && !scopeCovers(callerScopes, scope)) throw problems.invalid(`scopes.${i}`, `"${scope}" is more than the API token you are using may grant`);
   });
+}
+
+/** The scopes of the token a request came with; a new token asking for none inherits them. */
+export async function scopesOfToken(ctx: AppContext, tokenId: number): Promise<string[]> {
+  const row = await ctx.db.selectFrom('api_token').select('scopes').where('id', '=', tokenId).executeTakeFirstOrThrow();
+  return row.scopes;
 }
 
 export async function createToken(ctx: AppContext, principal: Principal, userId: number, input: TokenInput) {
