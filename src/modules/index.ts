@@ -6,9 +6,13 @@ import { organisationRoutes } from './organisations/routes.ts';
 import { userRoutes } from './users/routes.ts';
 import { cmdbRoutes } from './cmdb/routes.ts';
 import { addressPlanRoutes } from './address-plan/routes.ts';
+import { odsImportRoutes } from './ods-import/routes.ts';
+import { siteRoutes } from './sites/routes.ts';
+import { supplierRoutes } from './suppliers/routes.ts';
+import { catalogueRoutes } from './catalogue/routes.ts';
 
 /** Every process module's routes, mounted under /api/v1. A new module adds one line here. */
-export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes, cmdbRoutes, addressPlanRoutes];
+export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes, cmdbRoutes, addressPlanRoutes, odsImportRoutes, siteRoutes, supplierRoutes, catalogueRoutes];
 
 /** Routes outside /api, for browser navigations that are not the web application's pages (single sign-on). */
 export const browserModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [singleSignOnRoutes];

@@ -4,6 +4,7 @@ import { makeOrganisation, makeUser, uniqueCode, SYSTEM } from './factories.ts';
 import { createToken } from '../../src/modules/identity/service.ts';
 import { principalFor } from '../../src/core/auth/principals.ts';
 import { CMDB_TENANCY_FIXTURES } from './cmdb-fixtures.ts';
+import { NETWORK_TENANCY_FIXTURES } from './network-fixtures.ts';
 
 /**
  * For each scoped record type a route can declare as its `resource`, how to make one that
@@ -68,6 +69,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
     },
   },
   ...CMDB_TENANCY_FIXTURES,
+  ...NETWORK_TENANCY_FIXTURES,
 };
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {

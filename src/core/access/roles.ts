@@ -15,7 +15,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AREAS = ['organisations', 'users', 'journal', 'cmdb', 'addresses'] as const;
+export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses'] as const;
 export type Area = (typeof AREAS)[number];
 export type Permission = `${Area}:${'read' | 'write'}`;
 
@@ -25,16 +25,17 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   administrator: ['*'],
   // Read-only, everything: the auditor must see all the evidence and change none of it.
   auditor: ['*:read'],
-  service_desk_agent: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
-  service_manager: ['organisations:read', 'journal:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write'],
-  change_approver: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
-  programme_manager: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
-  // Customers read their own organisations (the scope narrows which); suppliers see only work
-  // handed to their company, and no organisation's record is such work.
+  service_desk_agent: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read'],
+  service_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write'],
+  change_approver: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read'],
+  programme_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read'],
+  // Customers read their own organisations and their sites (the scope narrows which); suppliers
+  // see only work handed to their company, and their own company's record, contracts and prices.
+  // Neither reads the catalogue or other suppliers: supplier prices are commercial.
   // The CMDB and address plan: staff read, service managers keep them; a customer reads the CIs
   // and prefixes of their own organisations (the scope narrows which).
-  customer: ['organisations:read', 'journal:read', 'cmdb:read', 'addresses:read'],
-  supplier: [],
+  customer: ['organisations:read', 'journal:read', 'network:read', 'cmdb:read', 'addresses:read'],
+  supplier: ['suppliers:read'],
 };
 
 /** Roles that see the whole network; the others are scoped to organisations or a supplier. */

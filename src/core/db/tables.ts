@@ -130,6 +130,121 @@ export interface OidcLoginTable {
   expires_at: Stamp;
 }
 
+export interface SiteTable {
+  id: Id;
+  organisation_id: number;
+  ods_code: string | null;
+  source: string | null;
+  kind: string;
+  name: string;
+  address: ColumnType<string[], string[] | undefined, string[]>;
+  postcode: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  state: Generated<string>;
+  opened_on: string | null;
+  closed_on: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface OdsImportTable {
+  id: Id;
+  started_at: Date;
+  finished_at: Date;
+  actor_name: string;
+  practices_file: string;
+  branches_file: string | null;
+  report: Json<unknown>;
+}
+
+export interface SupplierTable {
+  id: Id;
+  code: string;
+  name: string;
+  kind: string;
+  state: Generated<string>;
+  website: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface SupplierRegionTable {
+  supplier_id: number;
+  region_id: number;
+}
+
+export interface SupplierContractTable {
+  id: Id;
+  supplier_id: number;
+  reference: string;
+  title: string;
+  starts_on: string;
+  ends_on: string | null;
+  notice_days: number;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface SupplierContactTable {
+  id: Id;
+  supplier_id: number;
+  name: string;
+  role: string;
+  email: string | null;
+  phone: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface ServiceClassTable {
+  id: Id;
+  code: string;
+  name: string;
+  /** numeric, read as a string so that 99.950 stays exact. */
+  availability_target: ColumnType<string, string | number, string | number>;
+  fix_minutes: number[];
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface ProductTable {
+  id: Id;
+  code: string;
+  name: string;
+  kind: string;
+  access_technology: string | null;
+  bandwidth_down_kbps: number | null;
+  bandwidth_up_kbps: number | null;
+  resilience: string | null;
+  service_class_id: number;
+  description: string | null;
+  state: Generated<string>;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface SupplierPriceTable {
+  id: Id;
+  supplier_id: number;
+  product_id: number;
+  region_id: number | null;
+  install_charge: ColumnType<string, string | number, string | number>;
+  annual_rental: ColumnType<string, string | number, string | number>;
+  lead_time_days: number;
+  valid_from: string;
+  valid_to: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
 export interface Tables {
   organisation: OrganisationTable;
   app_user: AppUserTable;
@@ -142,6 +257,15 @@ export interface Tables {
   journal_chain_head: JournalChainHeadTable;
   schema_migration: SchemaMigrationTable;
   oidc_login: OidcLoginTable;
+  site: SiteTable;
+  ods_import: OdsImportTable;
+  supplier: SupplierTable;
+  supplier_region: SupplierRegionTable;
+  supplier_contract: SupplierContractTable;
+  supplier_contact: SupplierContactTable;
+  service_class: ServiceClassTable;
+  product: ProductTable;
+  supplier_price: SupplierPriceTable;
   configuration_item: ConfigurationItemTable;
   ci_relation: CiRelationTable;
   address_block: AddressBlockTable;

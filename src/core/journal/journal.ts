@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { JournalChange, Tables } from '../db/tables.ts';
 import type { Actor } from '../access/principal.ts';
 import { sealOf } from '../../domain/audit-chain.ts';
 
 export type Tx = Transaction<Tables> | Db;
+
+const BATCH = 5000;
 
 export interface JournalEntryInput {
   action: string;
@@ -26,22 +28,30 @@ export class Journal {
   constructor(private readonly auditKey: string) {}
 
   async record(tx: Tx, actor: Actor, entry: JournalEntryInput): Promise<void> {
-    const content = {
-      nonce: randomUUID(),
-      at: new Date(),
-      actorId: actor.id,
-      actorName: actor.name,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: String(entry.entityId),
-      organisationId: entry.organisationId ?? null,
-      supplierId: entry.supplierId ?? null,
-      summary: entry.summary ?? null,
-      changes: entry.changes,
-    };
-    await tx
-      .insertInto('journal')
-      .values({
+    await this.recordMany(tx, actor, [entry]);
+  }
+
+  /**
+   * Many entries by one actor in one transaction (an import): each sealed exactly as `record`
+   * seals one, written in multi-row inserts rather than a round trip per entry.
+   */
+  async recordMany(tx: Tx, actor: Actor, entries: readonly JournalEntryInput[]): Promise<void> {
+    const at = new Date();
+    const rows = entries.map((entry) => {
+      const content = {
+        nonce: randomUUID(),
+        at,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: String(entry.entityId),
+        organisationId: entry.organisationId ?? null,
+        supplierId: entry.supplierId ?? null,
+        summary: entry.summary ?? null,
+        changes: entry.changes,
+      };
+      return {
         nonce: content.nonce,
         at: content.at,
         actor_id: content.actorId,
@@ -54,7 +64,21 @@ export class Journal {
         summary: content.summary,
         changes: JSON.stringify(content.changes),
         seal: sealOf(this.auditKey, content),
-      })
-      .execute();
+      };
+    });
+    if (rows.length === 1) {
+      await tx.insertInto('journal').values(rows[0]!).execute();
+      return;
+    }
+    // Many rows go as one JSON array unpacked in the database: one parameter however many rows.
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = rows.slice(i, i + BATCH).map((r, k) => ({ ...r, at: r.at.toISOString(), changes: entries[i + k]!.changes }));
+      await sql`insert into journal (nonce, at, actor_id, actor_name, action, entity_type, entity_id, organisation_id, supplier_id, summary, changes, seal)
+        select nonce, at, actor_id, actor_name, action, entity_type, entity_id, organisation_id, supplier_id, summary, changes, seal
+        from rows from (jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as (nonce uuid, at timestamptz, actor_id bigint, actor_name text,
+          action text, entity_type text, entity_id text, organisation_id bigint, supplier_id bigint, summary text, changes jsonb, seal text))
+          with ordinality as t(nonce, at, actor_id, actor_name, action, entity_type, entity_id, organisation_id, supplier_id, summary, changes, seal, n)
+        order by n`.execute(tx);
+    }
   }
 }
