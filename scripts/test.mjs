@@ -8,6 +8,16 @@ import { join } from 'node:path';
 
 const run = (args, env = process.env) => spawnSync(process.execPath, args, { stdio: 'inherit', env });
 
+// The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+if (!existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log('Installing Debian chromium for the browser tests…');
+    spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null'], { stdio: 'inherit' });
+  } else {
+    console.warn('Chromium is missing: install Debian package chromium (sudo apt-get install chromium) for the browser tests.');
+  }
+}
+
 if (!existsSync('dist/web/index.html') || process.env.CI) {
   const built = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);

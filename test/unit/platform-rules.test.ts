@@ -98,5 +98,7 @@ describe('problem details', () => {
     assert.equal(toProblem(Object.assign(new Error('bad date'), { code: '22008' })).status, 400);
     assert.equal(toProblem(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })).status, 503);
     assert.equal(toProblem(new Error('connect ECONNREFUSED 127.0.0.1:5432')).status, 503);
+    assert.equal(toProblem(new Error('Client has encountered a connection error and is not queryable')).status, 503);
+    assert.equal(toProblem(new Error('Connection terminated unexpectedly')).status, 503);
   });
 });

@@ -41,8 +41,12 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    // An idle client that loses its server (restart) must not crash the process.
+    // A connection the server drops (restart, failover, terminated backend) must fail the
+    // request that was using it, never crash the process: pg-pool listens for errors on idle
+    // clients only, so checked-out clients get a listener of their own. The pool discards a dead
+    // client when it is released, and the request answers 503 so that the caller retries.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }

@@ -48,6 +48,10 @@ function validationProblem(error: FastifyError): Problem {
   return problems.invalidFields(errors.length ? errors : [{ field: context, message: error.message }]);
 }
 
+/** What the drivers say when the database went away under a request (restart, failover, kill). */
+const LOST_CONNECTION =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|not queryable|terminating connection|server closed the connection|timeout exceeded when trying to connect|Client was closed/i;
+
 /** PostgreSQL errors that mean the request was wrong, or that the database is briefly away. */
 function databaseProblem(error: { code?: string; constraint?: string; message: string }): Problem | undefined {
   const known = error.constraint ? constraintFields.get(error.constraint) : undefined;
@@ -74,7 +78,7 @@ function databaseProblem(error: { code?: string; constraint?: string; message: s
     case '08001':
       return new Problem(503, 'unavailable', 'Try again', 'The database was briefly unavailable; nothing was saved. Retry the request.', undefined, { 'retry-after': '1' });
   }
-  if (/ECONNREFUSED|ECONNRESET|Connection terminated/i.test(error.message)) {
+  if (LOST_CONNECTION.test(error.message) || LOST_CONNECTION.test(error.code ?? '')) {
     return new Problem(503, 'unavailable', 'Try again', 'The database was briefly unavailable; nothing was saved. Retry the request.', undefined, { 'retry-after': '1' });
   }
   return undefined;
