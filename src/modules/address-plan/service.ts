@@ -72,6 +72,20 @@ const allocationView = (row: AllocationRow | undefined) =>
   row ? { block: row.block_name, prefix: row.prefix, holder: row.holder, purpose: row.purpose, organisation: row.organisation_ods_code, siteId: row.site_id, releasedAt: row.released_at } : null;
 const ALLOCATION_FIELDS = ['block', 'prefix', 'holder', 'purpose', 'organisation', 'siteId', 'releasedAt'] as const;
 
+/**
+ * An exclusion constraint (blocks, live prefixes) refused the write: a conflict about `field`.
+ * Normally the checks under the block lock answer first; this covers a race with a block created
+ * at the same moment.
+ */
+async function refuseOverlap<T>(write: Promise<T>, field: string, message: string): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if ((error as { code?: string }).code === '23P01') throw problems.conflict(field, message);
+    throw error;
+  }
+}
+
 function checkSizing(sizing: SizingStep[] | null | undefined): void {
   if (!sizing) return;
   const found = sizingProblems(sizing);
@@ -90,11 +104,15 @@ export async function createBlock(tx: Tx, ctx: AppContext, writer: Writer, input
   if (!isPrivate(range)) throw problems.unprocessable('range', 'must lie in private (10/8, 172.16/12, 192.168/16) or shared (100.64/10) space');
   checkSizing(input.sizing);
   const now = new Date();
-  const { id } = await tx
-    .insertInto('address_block')
-    .values({ name: input.name, range: formatPrefix(range), sizing: input.sizing ? JSON.stringify(input.sizing) : null, state: input.state ?? 'open', created_at: now, updated_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { id } = await refuseOverlap(
+    tx
+      .insertInto('address_block')
+      .values({ name: input.name, range: formatPrefix(range), sizing: input.sizing ? JSON.stringify(input.sizing) : null, state: input.state ?? 'open', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+    'range',
+    'overlaps another address block',
+  );
   const created = (await findBlock(tx, { kind: 'network' }, id))!;
   await ctx.journal.record(tx, writer.actor, {
     action: 'created',
@@ -218,7 +236,7 @@ async function allocateGiven(tx: Tx, text: string, fields: NewAllocation): Promi
   const block = (await lockBlock(tx, blockId))!;
   const clash = await liveOverlap(tx, canonical);
   if (clash) throw problems.conflict('prefix', `overlaps ${clash}, which is live`);
-  return insertAllocation(tx, block, canonical, fields);
+  return refuseOverlap(insertAllocation(tx, block, canonical, fields), 'prefix', 'overlaps a live prefix');
 }
 
 /** Returns a prefix to its block. Idempotent for the caller who retries: a second release is a 409 naming the state. */
