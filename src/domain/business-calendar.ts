@@ -94,7 +94,7 @@ function dayProblems(day: Weekday, intervals: OpeningHours[]): { field: string; 
 
 /** The stretches of business time between two instants, in order, adjacent stretches merged. */
 export function workingIntervals(calendar: BusinessCalendar, from: Instant, to: Instant): Interval[] {
-  return [...openStretches(calendar, from, to)];
+  return merge([...openStretches(calendar, from, to)]);
 }
 
 /** Business time in milliseconds between two instants. */
@@ -149,7 +149,8 @@ function neverOpens(calendar: BusinessCalendar): boolean {
  * Business time from `from` to `to`, lazily, so a due-time search reads only the days it needs.
  * Each local day is mapped to instants; since a day's instants can interleave with its
  * neighbour's around a daylight-saving change, stretches are held back until no later day can
- * reach below them, which also lets contiguous stretches (24×7, days open to midnight) merge.
+ * reach below them. A stretch may come out in pieces (24×7 day by day); callers that show
+ * intervals merge them.
  */
 function* openStretches(calendar: BusinessCalendar, from: Instant, to: Instant): Generator<Interval> {
   assertCalendar(calendar);
@@ -163,7 +164,11 @@ function* openStretches(calendar: BusinessCalendar, from: Instant, to: Instant):
     const dayStretches = clip(subtractPeriods(openingOnDay(calendar, zone, rules, day), rules.periods), from, to);
     pending = merge([...pending, ...dayStretches]);
     const nextDayFloor = (day + 1) * DAY - MAX_OFFSET;
-    while (pending.length > 0 && pending[0].end < nextDayFloor) yield pending.shift()!;
+    while (pending.length > 0 && pending[0].start < nextDayFloor) {
+      // What lies before the next day's earliest instant is final; a 24×7 stretch is released day by day.
+      if (pending[0].end <= nextDayFloor) yield pending.shift()!;
+      else { yield { start: pending[0].start, end: nextDayFloor }; pending[0].start = nextDayFloor; }
+    }
     idleDays = dayStretches.length > 0 ? 0 : idleDays + 1;
     if (idleDays > MAX_IDLE_DAYS && to === Infinity) throw new CalendarNeverOpensError(calendar.timeZone, `is not open for ten years after ${iso(from)}`);
     day = rules.dayAfterClosure(day) ?? day + 1;
