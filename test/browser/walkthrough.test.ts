@@ -2,7 +2,8 @@
 // customer and an administrator each walk through it. Screenshots go to docs/screenshots/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
@@ -93,6 +94,19 @@ async function signInAs(page: Page, username: string) {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core (injected from node_modules, not fetched) against the page's WCAG 2.1 A and AA rules. */
+async function assertAccessible(page: Page, where: string) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility of ${where}`);
+}
+
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
@@ -104,6 +118,7 @@ describe('the web application', () => {
     // No identity provider is configured here, so there is no single sign-on button.
     assert.equal(await page.getByRole('link', { name: /Sign in with/ }).count(), 0);
     await page.screenshot({ path: `${SCREENSHOTS}/sign-in.png` });
+    await assertAccessible(page, 'the sign-in page');
 
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Enter your username and password' }).waitFor();
@@ -115,6 +130,7 @@ describe('the web application', () => {
     assert.equal(await submitSignIn(page, 'nobody.here', 'wrong-6'), 429);
     const refused = page.getByRole('alert');
     await refused.filter({ hasText: 'Too many attempts' }).waitFor();
+    await assertAccessible(page, 'the sign-in page with an error');
     assert.match(await refused.innerText(), /Too many failed sign-ins/);
     assert.match(await refused.innerText(), /try again in 15 minutes/);
     await page.context().close();
@@ -146,6 +162,7 @@ describe('the web application', () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to main content');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await assertAccessible(page, 'the overview');
 
     // Every area of the clause table is in the navigation, except those the agent may not read.
     const permissions = (await page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).permissions)) as string[];
@@ -158,12 +175,14 @@ describe('the web application', () => {
         const main = page.getByRole('main');
         await main.getByText('This area is not built yet').waitFor();
         assert.match(await main.innerText(), new RegExp(`clause ${area.clause.replace(/\./g, '\\.')}`));
+        if (area.id === 'incidents') await assertAccessible(page, 'a page not built yet');
       }
     }
 
     await nav(page).getByRole('link', { name: 'Organisations' }).click();
     await page.getByRole('status').filter({ hasText: 'Showing 12 organisations.' }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/organisations.png`, fullPage: true });
+    await assertAccessible(page, 'the organisations list');
 
     await page.getByLabel('Name or ODS code').fill('densham');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -233,6 +252,7 @@ describe('the web application', () => {
     await page.goto(`${env.url}/organisations/A81001`);
     await page.getByRole('region', { name: 'History' }).getByText('Organisation A81001 created').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/customer.png`, fullPage: true });
+    await assertAccessible(page, "a customer's organisation");
 
     // Another organisation's page is simply not there for them.
     await page.goto(`${env.url}/organisations/A81002`);
@@ -250,6 +270,7 @@ describe('the web application', () => {
     await h1(page).filter({ hasText: 'Users' }).waitFor();
     const users = page.getByRole('main').getByRole('table');
     await users.getByRole('row', { name: /priya\.shah/ }).waitFor();
+    await assertAccessible(page, 'the users list');
     assert.match(await users.getByRole('row', { name: /priya\.shah/ }).innerText(), /Priya Shah\s+priya\.shah\s+Customer\s+The Densham Surgery \(A81001\)\s+Password\s+Active/);
 
     await page.goto(`${env.url}/organisations/A81002`);
@@ -287,6 +308,7 @@ describe('the web application', () => {
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.getByRole('alert').filter({ hasText: 'The request cannot be carried out' }).waitFor();
     await form.locator('.field--error').getByLabel('Parent ODS code').waitFor();
+    await assertAccessible(page, 'the edit form with a field error');
     await form.getByRole('button', { name: 'Cancel' }).click();
     await page.context().close();
   });

@@ -1,6 +1,6 @@
 import { ProblemMessage } from './ProblemMessage.tsx';
 import { usePagedList } from '../hooks.ts';
-import { fieldLabel, formatDateTime, formatValue, kindLabel, stateLabel } from '../labels.ts';
+import { fieldLabel, formatDate, formatDateTime, formatValue, kindLabel, stateLabel } from '../labels.ts';
 import type { JournalEntry } from '../types.ts';
 
 const ACTIONS: Record<string, string> = { created: 'Created', updated: 'Changed', deleted: 'Deleted' };
@@ -8,6 +8,7 @@ const ACTIONS: Record<string, string> = { created: 'Created', updated: 'Changed'
 function valueText(field: string, value: unknown): string {
   if (typeof value === 'string' && field === 'kind') return kindLabel(value);
   if (typeof value === 'string' && field === 'state') return stateLabel(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
   return formatValue(value);
 }
 

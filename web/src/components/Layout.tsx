@@ -16,8 +16,8 @@ export function Layout() {
       </a>
       <header className="site-header">
         <div className="site-header__inner">
-          <Link className="brand" to="/" aria-label="n3sp home">
-            <span className="brand__logo" aria-hidden="true">
+          <Link className="brand" to="/">
+            <span className="brand__logo">
               n3sp
             </span>
             <span className="brand__name">Network service management</span>

@@ -43,7 +43,7 @@ export function SignInPage() {
       <header className="site-header">
         <div className="site-header__inner">
           <span className="brand">
-            <span className="brand__logo" aria-hidden="true">
+            <span className="brand__logo">
               n3sp
             </span>
             <span className="brand__name">Network service management</span>
