@@ -67,6 +67,23 @@ program
   .description('Walk the audit chain and name the first broken link (exit code 1 if broken)')
   .action(async () => (await import('./commands/audit.ts')).verifyAuditCommand());
 
+const network = () => import('./commands/network.ts');
+program
+  .command('import')
+  .description('Import reference data')
+  .command('ods')
+  .description('Import the NHS ODS practice file (epraccur.csv) and branch file (ebranchs.csv) as published; a newer file updates in place')
+  .requiredOption('--practices <file>', 'epraccur.csv')
+  .option('--branches <file>', 'ebranchs.csv')
+  .option('--districts <file>', 'postcode districts to locate sites (default: the copy in resources/, or $N3SP_POSTCODE_DISTRICTS)')
+  .option('--show-rejected <n>', 'how many rejected lines to print', '20')
+  .action(async (opts: { practices: string; branches?: string; districts?: string; showRejected?: string }) => (await network()).importOdsCommand(opts));
+
+program
+  .command('demo')
+  .description('Load the demonstration network (the shipped ODS files, suppliers, price books, catalogue and demo users) into a new database')
+  .action(async () => (await network()).demoCommand());
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
