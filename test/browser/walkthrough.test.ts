@@ -258,6 +258,17 @@ describe('the web application', () => {
     await page.goto(`${env.url}/organisations/A81002`);
     await page.getByRole('alert').filter({ hasText: 'Not found' }).waitFor();
     assert.doesNotMatch(await page.getByRole('main').innerText(), /Queens Park/);
+
+    // On a phone the navigation folds behind a Menu button.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const menu = nav(page).getByRole('button', { name: 'Menu' });
+    assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+    assert.equal(await nav(page).getByRole('link', { name: 'Incidents' }).isVisible(), false);
+    await menu.click();
+    await nav(page).getByRole('link', { name: 'Incidents' }).click();
+    await h1(page).filter({ hasText: 'Incidents' }).waitFor();
+    assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+    await assertAccessible(page, 'a page on a narrow screen');
     await page.context().close();
   });
 

@@ -1,4 +1,5 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { AREAS, GROUPS, visibleTo } from '../areas.ts';
 import { roleLabel } from '../labels.ts';
 import { useSession } from '../session.tsx';
@@ -7,6 +8,10 @@ import { useSession } from '../session.tsx';
 export function Layout() {
   const { self, signOut } = useSession();
   const navigate = useNavigate();
+  const location = useLocation();
+  // On a narrow screen the navigation folds behind a Menu button, and folds again on moving page.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
   if (!self) return null;
   const areas = AREAS.filter((a) => visibleTo(a, self.permissions));
   return (
@@ -41,35 +46,40 @@ export function Layout() {
         </div>
       </header>
       <div className="page">
-        <nav className="side-nav" aria-label="Main">
-          <ul className="side-nav__list">
-            <li>
-              <NavLink to="/" end className="side-nav__link">
-                Overview
-              </NavLink>
-            </li>
-          </ul>
-          {GROUPS.map((group) => {
-            const entries = areas.filter((a) => a.group === group.id);
-            if (!entries.length) return null;
-            return (
-              <div key={group.id} className="side-nav__group">
-                <h2 className="side-nav__heading" id={`nav-${group.id}`}>
-                  {group.label}
-                </h2>
-                <ul className="side-nav__list" aria-labelledby={`nav-${group.id}`}>
-                  {entries.map((area) => (
-                    <li key={area.id}>
-                      <NavLink to={area.path} className="side-nav__link">
-                        {area.label}
-                        {!area.built && <span className="side-nav__planned"> not built yet</span>}
-                      </NavLink>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            );
-          })}
+        <nav className={`side-nav${menuOpen ? ' side-nav--open' : ''}`} aria-label="Main">
+          <button type="button" className="button button--secondary side-nav__toggle" aria-expanded={menuOpen} aria-controls="side-nav-content" onClick={() => setMenuOpen(!menuOpen)}>
+            Menu
+          </button>
+          <div id="side-nav-content" className="side-nav__content">
+            <ul className="side-nav__list">
+              <li>
+                <NavLink to="/" end className="side-nav__link">
+                  Overview
+                </NavLink>
+              </li>
+            </ul>
+            {GROUPS.map((group) => {
+              const entries = areas.filter((a) => a.group === group.id);
+              if (!entries.length) return null;
+              return (
+                <div key={group.id} className="side-nav__group">
+                  <h2 className="side-nav__heading" id={`nav-${group.id}`}>
+                    {group.label}
+                  </h2>
+                  <ul className="side-nav__list" aria-labelledby={`nav-${group.id}`}>
+                    {entries.map((area) => (
+                      <li key={area.id}>
+                        <NavLink to={area.path} className="side-nav__link">
+                          {area.label}
+                          {!area.built && <span className="side-nav__planned"> not built yet</span>}
+                        </NavLink>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              );
+            })}
+          </div>
         </nav>
         <main id="main" className="main" tabIndex={-1}>
           <Outlet />
