@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../core/db/database.ts';
+import type { Tx } from '../../core/journal/journal.ts';
 import type { Scope } from '../../core/access/principal.ts';
 import { inScope } from '../../core/access/scope.ts';
 import { ciScope } from './queries.ts';
@@ -12,6 +13,18 @@ import { ciScope } from './queries.ts';
  * when the alternatives fail in different rounds (a diamond with unequal arms); carrying the
  * state can, and each CI is visited once however many paths lead to it.
  */
+
+/**
+ * Runs a graph query with PostgreSQL's JIT compiler off. The planner cannot estimate a recursion,
+ * so these queries look expensive enough to compile, and compiling costs 100-400 ms where the
+ * query itself takes a few (measured in bench/cmdb-impact.ts). SET LOCAL ends with the transaction.
+ */
+async function withoutJit<T>(db: Db, query: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await sql`set local jit = off`.execute(tx);
+    return query(tx);
+  });
+}
 
 /**
  * What fails with `origin`: the rule of domain/ci-impact.ts. A dependant becomes a candidate when
@@ -84,7 +97,7 @@ export interface ImpactRow {
  */
 export async function impactOf(db: Db, scope: Scope, origin: number, limit: number): Promise<ImpactRow> {
   const visible = inScope(scope, ciScope('ci'));
-  const result = await sql<ImpactRow>`with recursive ${failedSet(origin)},
+  const result = await withoutJit(db, (tx) => sql<ImpactRow>`with recursive ${failedSet(origin)},
     seen as materialized (
       select f.id, f.depth, f.via, ci.kind, ci.name, ci.state, ci.organisation_id, ci.site_id
       from failed f join configuration_item ci on ci.id = f.id
@@ -135,14 +148,16 @@ export async function impactOf(db: Db, scope: Scope, origin: number, limit: numb
       (select count(*)::int from hit_sites) as site_count,
       (select jsonb_agg(jsonb_build_object('id', id, 'kind', kind, 'name', name, 'lost', lost) order by id)
         from (select * from degraded order by id limit ${limit}) d) as degraded,
-      (select count(*)::int from degraded) as degraded_count`.execute(db);
+      (select count(*)::int from degraded) as degraded_count`.execute(tx));
   return result.rows[0]!;
 }
 
 /** Just the ids of the failing CIs and how they failed, unscoped: for benchmarks and tests. */
 export async function failedIds(db: Db, origin: number): Promise<Array<{ id: number; depth: number; via: number | null }>> {
-  const result = await sql<{ id: number; depth: number; via: number | null }>`with recursive ${failedSet(origin)}
-    select id, depth, via from failed order by depth, id`.execute(db);
+  const result = await withoutJit(db, (tx) =>
+    sql<{ id: number; depth: number; via: number | null }>`with recursive ${failedSet(origin)}
+    select id, depth, via from failed order by depth, id`.execute(tx),
+  );
   return result.rows;
 }
 
@@ -161,7 +176,7 @@ export interface RootCauseRow {
  * down. Breadth-first with a visited set, so each upstream CI appears once at its shortest depth.
  */
 export async function rootCausesOf(db: Db, scope: Scope, ci: number): Promise<RootCauseRow[]> {
-  const result = await sql<RootCauseRow>`with recursive up (seen, frontier, depth) as (
+  const result = await withoutJit(db, (tx) => sql<RootCauseRow>`with recursive up (seen, frontier, depth) as (
       select jsonb_build_object(${String(ci)}::text, jsonb_build_array(0, null, null)), array[${ci}::bigint], 0
       union all
       select u.seen || n.added, n.ids, u.depth + 1
@@ -184,7 +199,7 @@ export async function rootCausesOf(db: Db, scope: Scope, ci: number): Promise<Ro
     select f.id, ci.kind, ci.name, ci.state, f.depth, f.via, f.redundancy_group
     from found f join configuration_item ci on ci.id = f.id
     where f.depth > 0 and ${inScope(scope, ciScope('ci'))}
-    order by f.depth, ci.kind, f.id`.execute(db);
+    order by f.depth, ci.kind, f.id`.execute(tx));
   return result.rows;
 }
 
@@ -199,7 +214,7 @@ export interface GraphRows {
  * at most `limit` nodes (nearest first), with the relations among the visible ones.
  */
 export async function graphAround(db: Db, scope: Scope, centre: number, depth: number, limit: number): Promise<GraphRows> {
-  const result = await sql<GraphRows>`with recursive near (seen, frontier, depth, size, truncated) as (
+  const result = await withoutJit(db, (tx) => sql<GraphRows>`with recursive near (seen, frontier, depth, size, truncated) as (
       select jsonb_build_object(${String(centre)}::text, 0), array[${centre}::bigint], 0, 1, false
       union all
       select w.seen || n.added, n.ids, w.depth + 1, w.size + n.count, n.count + w.size > ${limit}
@@ -230,6 +245,6 @@ export async function graphAround(db: Db, scope: Scope, centre: number, depth: n
       (select jsonb_agg(jsonb_build_object('id', id, 'kind', kind, 'name', name, 'state', state, 'depth', depth) order by depth, id) from nodes) as nodes,
       (select jsonb_agg(jsonb_build_object('id', r.id, 'source', r.source_id, 'target', r.target_id, 'kind', r.kind, 'redundancyGroup', r.redundancy_group) order by r.id)
         from ci_relation r where r.source_id in (select id from nodes) and r.target_id in (select id from nodes)) as edges,
-      (select truncated from last) as truncated`.execute(db);
+      (select truncated from last) as truncated`.execute(tx));
   return result.rows[0]!;
 }
