@@ -67,7 +67,7 @@ const cleanups: Array<() => Promise<void>> = [];
 const cleanUp = async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: unknown) => console.error('clean-up failed:', e));
 };
-process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().then(() => process.exit(130)));
 
 const ctx: BenchContext = {
   engine,

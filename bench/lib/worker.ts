@@ -15,7 +15,10 @@ export interface Worker {
 type Reply = { id: number; result?: unknown; error?: string };
 
 export async function forkWorker(modulePath: string | URL, options: { env?: NodeJS.ProcessEnv; stdout?: 'inherit' | 'ignore' } = {}): Promise<Worker> {
+  // N3SP_BENCH_CPU_PROF=<folder>: each worker writes a V8 CPU profile there when it stops.
+  const profile = process.env.N3SP_BENCH_CPU_PROF;
   const child: ChildProcess = fork(modulePath instanceof URL ? modulePath.pathname : modulePath, [], {
+    execArgv: [...process.execArgv, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
     env: { ...process.env, ...options.env },
     // Inherits --import tsx from the runner, so the worker is TypeScript too.
     stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],
