@@ -38,7 +38,9 @@ const only = process.argv.slice(2);
 const files = only.length ? only : testFiles('test').sort();
 
 const env = { ...process.env, ...template.env, N3SP_LOG_LEVEL: 'silent' };
-const result = run(['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], env);
+// A test that waits on itself (say, a transaction inside a transaction on PGlite's single
+// connection) fails after ten minutes instead of hanging the run.
+const result = run(['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...files], env);
 
 spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/prepare-template.ts', '--drop'], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

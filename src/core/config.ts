@@ -16,6 +16,10 @@ export interface Config {
   /** Cookies are marked Secure when the public URL is https. */
   publicUrl: string;
   sessionHours: number;
+  /** Proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy: comma-separated
+   *  addresses or CIDRs, or true). Off by default: otherwise any client could pick the address
+   *  that sign-in throttling counts against. */
+  trustProxy: boolean | string;
   oidc?: OidcConfig;
   logLevel: string;
 }
@@ -44,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditKey: env.N3SP_AUDIT_KEY ?? auditKeyFromDataDir(dataDir),
     publicUrl: env.N3SP_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     sessionHours: Number(env.N3SP_SESSION_HOURS ?? 12),
+    trustProxy: parseTrustProxy(env.N3SP_TRUST_PROXY),
     oidc: env.N3SP_OIDC_ISSUER
       ? {
           issuer: env.N3SP_OIDC_ISSUER,
@@ -67,4 +72,9 @@ function auditKeyFromDataDir(dataDir: string): string {
   const key = randomBytes(32).toString('hex');
   writeFileSync(file, key + '\n', { mode: 0o600 });
   return key;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | string {
+  if (!value || value === 'false') return false;
+  return value === 'true' ? true : value;
 }

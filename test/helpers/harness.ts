@@ -26,7 +26,8 @@ export const onPostgres = () => !!process.env.DATABASE_URL;
  * Returns the configuration pointing at it, and how to drop it.
  */
 export async function isolatedDatabase(): Promise<{ config: Config; loadDataDir?: Blob; drop(): Promise<void> }> {
-  const config = loadConfig({ ...process.env, N3SP_AUDIT_KEY: TEST_AUDIT_KEY, N3SP_DATA_DIR: 'memory://' });
+  // Tests trust X-Forwarded-For so that each can sign in from an address of its own.
+  const config = loadConfig({ ...process.env, N3SP_AUDIT_KEY: TEST_AUDIT_KEY, N3SP_DATA_DIR: 'memory://', N3SP_TRUST_PROXY: 'true' });
   const url = process.env.DATABASE_URL;
   if (!url) {
     const dump = process.env.N3SP_TEST_PGLITE_DUMP;

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { problems } from '../errors.ts';
 import type { Permission } from '../access/roles.ts';
@@ -51,9 +52,17 @@ function authorize(request: FastifyRequest): void {
   const principal = request.principal;
   if (!principal) throw problems.unauthorized();
   if (principal.via === 'session' && !SAFE_METHODS.has(request.method)) {
-    if (request.headers['x-csrf-token'] !== principal.csrfToken) throw problems.csrf();
+    if (!sameSecret(request.headers['x-csrf-token'], principal.csrfToken)) throw problems.csrf();
   }
   if ('permission' in access && !principal.permissions.has(access.permission)) throw problems.forbidden();
+}
+
+/** Compares secrets in constant time, so response timing reveals nothing of the expected one. */
+function sameSecret(given: string | string[] | undefined, expected: string | undefined): boolean {
+  if (typeof given !== 'string' || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The signed-in caller; routes that are not public can rely on it. */

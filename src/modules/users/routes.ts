@@ -12,7 +12,7 @@ import { Page, PageQuery } from '../../core/http/schemas.ts';
 import { describeConstraint } from '../../core/http/problem-handler.ts';
 import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
 import { findUser, listUsers } from './queries.ts';
-import { createUser, ENTITY, presentUser, resetPassword, updateUser } from './service.ts';
+import { ENTITY, hashNewPassword, insertUser, presentUser, resetPassword, updateUser } from './service.ts';
 import { CreateUserBody, UpdateUserBody, UserIdParams, UserListQuery, UserSchema } from './schemas.ts';
 
 describeConstraint('app_user_username_key', 'username', 'is already taken');
@@ -37,11 +37,13 @@ export async function userRoutes(appBase: FastifyInstance, ctx: AppContext): Pro
   app.post('/users', {
     config: { access: { permission: 'users:write', resource: 'user' } },
     schema: { tags, summary: 'Create a user', body: CreateUserBody, response: { 201: Type.Ref('User') } },
-    handler: async (request, reply) =>
-      createOnce(ctx, request, reply, async () => {
-        const row = await createUser(ctx, actorOf(principalOf(request)), request.body);
+    handler: async (request, reply) => {
+      const passwordHash = await hashNewPassword(request.body.password);
+      return createOnce(ctx, request, reply, async (tx) => {
+        const row = await insertUser(tx, ctx, actorOf(principalOf(request)), request.body, passwordHash);
         return { status: 201, body: presentUser(row), headers: { etag: etagOf(row.version), location: `/api/v1/users/${row.id}` } };
-      }),
+      });
+    },
   });
 
   app.get('/users/:id', {

@@ -50,40 +50,52 @@ function checkAccount(roles: Role[], organisationCount: number, supplierId: numb
   if (problem) throw problems.unprocessable(problem.field, problem.message);
 }
 
-export async function createUser(ctx: AppContext, actor: Actor, input: CreateUser & { oidcIssuer?: string; oidcSubject?: string }): Promise<UserRow> {
-  if (input.password !== undefined) checkPasswordStrength(input.password);
-  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
-  return inTransaction(ctx, async (tx) => {
-    const organisationIds = await resolveOrganisations(tx, input.organisations ?? []);
-    checkAccount(input.roles, organisationIds.length, input.supplierId ?? null);
-    const now = new Date();
-    const { id } = await tx
-      .insertInto('app_user')
-      .values({
-        username: input.username,
-        display_name: input.displayName,
-        email: input.email ?? null,
-        password_hash: passwordHash,
-        roles: input.roles,
-        supplier_id: input.supplierId ?? null,
-        oidc_issuer: input.oidcIssuer ?? null,
-        oidc_subject: input.oidcSubject ?? null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await setUserOrganisations(tx, id, organisationIds);
-    const created = (await findUser(tx, { kind: 'network' }, id))!;
-    await ctx.journal.record(tx, actor, {
-      action: 'created',
-      entityType: ENTITY,
-      entityId: id,
-      summary: `User ${input.username} created`,
-      changes: changedFields(null, journalView(created), JOURNAL_FIELDS),
-    });
-    return created;
+type NewUser = CreateUser & { oidcIssuer?: string; oidcSubject?: string };
+
+/** Checks and hashes a new password before any transaction opens: argon2 is slow on purpose. */
+export async function hashNewPassword(password: string | undefined): Promise<string | null> {
+  if (password === undefined) return null;
+  checkPasswordStrength(password);
+  return hashPassword(password);
+}
+
+/** Creates a user in its own transaction. */
+export async function createUser(ctx: AppContext, actor: Actor, input: NewUser): Promise<UserRow> {
+  const passwordHash = await hashNewPassword(input.password);
+  return inTransaction(ctx, (tx) => insertUser(tx, ctx, actor, input, passwordHash));
+}
+
+/** Creates a user inside the caller's transaction (an idempotent create, an import). */
+export async function insertUser(tx: Tx, ctx: AppContext, actor: Actor, input: NewUser, passwordHash: string | null): Promise<UserRow> {
+  const organisationIds = await resolveOrganisations(tx, input.organisations ?? []);
+  checkAccount(input.roles, organisationIds.length, input.supplierId ?? null);
+  const now = new Date();
+  const { id } = await tx
+    .insertInto('app_user')
+    .values({
+      username: input.username,
+      display_name: input.displayName,
+      email: input.email ?? null,
+      password_hash: passwordHash,
+      roles: input.roles,
+      supplier_id: input.supplierId ?? null,
+      oidc_issuer: input.oidcIssuer ?? null,
+      oidc_subject: input.oidcSubject ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await setUserOrganisations(tx, id, organisationIds);
+  const created = (await findUser(tx, { kind: 'network' }, id))!;
+  await ctx.journal.record(tx, actor, {
+    action: 'created',
+    entityType: ENTITY,
+    entityId: id,
+    summary: `User ${input.username} created`,
+    changes: changedFields(null, journalView(created), JOURNAL_FIELDS),
   });
+  return created;
 }
 
 export async function updateUser(ctx: AppContext, actor: Actor, scope: Scope, id: number, expectedVersion: number | null, patch: UpdateUser): Promise<UserRow> {
