@@ -10,9 +10,11 @@ import { odsImportRoutes } from './ods-import/routes.ts';
 import { siteRoutes } from './sites/routes.ts';
 import { supplierRoutes } from './suppliers/routes.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
+import { connectionRoutes } from './connections/routes.ts';
+import { rolloutRoutes } from './rollout/routes.ts';
 
 /** Every process module's routes, mounted under /api/v1. A new module adds one line here. */
-export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes, cmdbRoutes, addressPlanRoutes, odsImportRoutes, siteRoutes, supplierRoutes, catalogueRoutes];
+export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes, cmdbRoutes, addressPlanRoutes, odsImportRoutes, siteRoutes, supplierRoutes, catalogueRoutes, connectionRoutes, rolloutRoutes];
 
 /** Routes outside /api, for browser navigations that are not the web application's pages (single sign-on). */
 export const browserModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [singleSignOnRoutes];

@@ -5,6 +5,7 @@ import { createToken } from '../../src/modules/identity/service.ts';
 import { principalFor } from '../../src/core/auth/principals.ts';
 import { CMDB_TENANCY_FIXTURES } from './cmdb-fixtures.ts';
 import { NETWORK_TENANCY_FIXTURES } from './network-fixtures.ts';
+import { CONNECTION_TENANCY_FIXTURES } from './connection-fixtures.ts';
 
 /**
  * For each scoped record type a route can declare as its `resource`, how to make one that
@@ -70,6 +71,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   },
   ...CMDB_TENANCY_FIXTURES,
   ...NETWORK_TENANCY_FIXTURES,
+  ...CONNECTION_TENANCY_FIXTURES,
 };
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {

@@ -15,7 +15,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses'] as const;
+export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses', 'connections', 'rollout'] as const;
 export type Area = (typeof AREAS)[number];
 export type Permission = `${Area}:${'read' | 'write'}`;
 
@@ -25,17 +25,21 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   administrator: ['*'],
   // Read-only, everything: the auditor must see all the evidence and change none of it.
   auditor: ['*:read'],
-  service_desk_agent: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read'],
-  service_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write'],
-  change_approver: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read'],
-  programme_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read'],
+  service_desk_agent: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read'],
+  service_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write', 'connections:read', 'rollout:read'],
+  change_approver: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'rollout:read'],
+  programme_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read', 'rollout:write'],
   // Customers read their own organisations and their sites (the scope narrows which); suppliers
   // see only work handed to their company, and their own company's record, contracts and prices.
   // Neither reads the catalogue or other suppliers: supplier prices are commercial.
   // The CMDB and address plan: staff read, service managers keep them; a customer reads the CIs
   // and prefixes of their own organisations (the scope narrows which).
-  customer: ['organisations:read', 'journal:read', 'network:read', 'cmdb:read', 'addresses:read'],
-  supplier: ['suppliers:read'],
+  // Connections: staff read; the service desk and programme managers take them through their
+  // lifecycle. A customer reads their organisations' connections and may request one for their
+  // own site; a supplier's engineer reads the connections ordered from their company and records
+  // survey and install on them (the connections service narrows those writes).
+  customer: ['organisations:read', 'journal:read', 'network:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write'],
+  supplier: ['suppliers:read', 'connections:read', 'connections:write'],
 };
 
 /** Roles that see the whole network; the others are scoped to organisations or a supplier. */

@@ -270,6 +270,9 @@ export interface Tables {
   ci_relation: CiRelationTable;
   address_block: AddressBlockTable;
   address_allocation: AddressAllocationTable;
+  connection: ConnectionTable;
+  connection_quote: ConnectionQuoteTable;
+  rollout_target: RolloutTargetTable;
 }
 
 /** The CMDB (migration 0004): configuration items and the typed relations between them. */
@@ -322,6 +325,72 @@ export interface AddressAllocationTable {
   site_id: number | null;
   allocated_at: Stamp;
   released_at: Date | null;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+/** Connections and the roll-out programme (migration 0005). */
+type Money = ColumnType<string, string | number, string | number>;
+
+export interface ConnectionTable {
+  id: Id;
+  site_id: number;
+  organisation_id: number;
+  region_id: number | null;
+  product_id: number;
+  leg: Generated<number>;
+  supplier_id: number | null;
+  price_id: number | null;
+  circuit_reference: string | null;
+  pop_ci_id: number | null;
+  ci_id: number | null;
+  state: Generated<string>;
+  contract_years: Generated<number>;
+  install_charge: ColumnType<string | null, string | number | null, string | number | null>;
+  annual_rental: ColumnType<string | null, string | number | null, string | number | null>;
+  lead_time_days: number | null;
+  expected_live_on: string | null;
+  choice_reason: string | null;
+  requested_on: string;
+  quoted_on: string | null;
+  ordered_on: string | null;
+  surveyed_on: string | null;
+  installed_on: string | null;
+  live_on: string | null;
+  ceased_on: string | null;
+  cancelled_on: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface ConnectionQuoteTable {
+  id: Id;
+  connection_id: number;
+  supplier_id: number;
+  price_id: number;
+  install_charge: Money;
+  annual_rental: Money;
+  lead_time_days: number;
+  contract_years: number;
+  total_cost: Money;
+  lead_time_penalty: Money;
+  delivery_factor: Money;
+  score: Money;
+  rank: number;
+  chosen: Generated<boolean>;
+  quoted_at: Stamp;
+}
+
+export interface RolloutTargetTable {
+  id: Id;
+  name: string;
+  target_count: number;
+  starts_on: string;
+  target_on: string;
+  region_id: number | null;
+  supplier_id: number | null;
+  created_at: Stamp;
   updated_at: Stamp;
   version: Generated<number>;
 }
