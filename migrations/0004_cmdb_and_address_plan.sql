@@ -29,6 +29,9 @@ create index configuration_item_updated_idx on configuration_item (updated_at, i
 create index configuration_item_organisation_idx on configuration_item (organisation_id) where organisation_id is not null;
 create index configuration_item_site_idx on configuration_item (site_id) where site_id is not null;
 create index configuration_item_supplier_idx on configuration_item (supplier_id) where supplier_id is not null;
+-- Impact analysis asks of every CI it passes whether it is retired: a probe into this (nearly
+-- empty) index rather than a visit to the row.
+create index configuration_item_retired_idx on configuration_item (id) where state = 'retired';
 
 -- A relation reads "source <kind> target": a site router depends_on a connection. Only
 -- depends_on carries failure; its redundancy_group marks alternatives (see docs/cmdb.md).
@@ -51,7 +54,7 @@ create table ci_relation (
 create unique index ci_relation_connects_key on ci_relation (least(source_id, target_id), greatest(source_id, target_id)) where kind = 'connects_to';
 -- The impact walk goes from a failed CI to what depends on it, then reads each dependant's groups;
 -- the root-cause walk goes the other way. Both indexes cover their walk (index-only scans).
-create index ci_relation_dependants_idx on ci_relation (target_id) include (source_id) where kind = 'depends_on';
+create index ci_relation_dependants_idx on ci_relation (target_id) include (source_id, redundancy_group) where kind = 'depends_on';
 create index ci_relation_dependencies_idx on ci_relation (source_id) include (target_id, redundancy_group, id) where kind = 'depends_on';
 create index ci_relation_target_idx on ci_relation (target_id, kind);
 

@@ -42,16 +42,17 @@ function failedSet(origin: number) {
         from (
           select distinct on (r.source_id) r.source_id as id, r.target_id as via
           from ci_relation r
-          join configuration_item s on s.id = r.source_id and s.state <> 'retired'
           where r.kind = 'depends_on' and r.target_id = any (w.frontier)
             and not w.failed ? r.source_id::text
-            and exists (
+            and not exists (select 1 from configuration_item s where s.id = r.source_id and s.state = 'retired')
+            -- A relation with no group is a group of its own, and its target has just failed.
+            and (r.redundancy_group is null or exists (
               select 1 from ci_relation g
               where g.source_id = r.source_id and g.kind = 'depends_on'
               group by coalesce(g.redundancy_group, '#' || g.id::text)
               having bool_and(w.failed ? g.target_id::text
                 or exists (select 1 from configuration_item t where t.id = g.target_id and t.state = 'retired'))
-            )
+            ))
           order by r.source_id, r.target_id
         ) c
       ) n
@@ -116,16 +117,20 @@ export async function impactOf(db: Db, scope: Scope, origin: number, limit: numb
       from chain c where c.at in (select id from seen) group by c.id
     ),
     hit_organisations as (
-      select o.ods_code, o.name, count(*)::int as cis from seen s join organisation o on o.id = s.organisation_id group by o.id
+      select o.ods_code, o.name, h.cis
+      from (select organisation_id, count(*)::int as cis from seen where organisation_id is not null group by organisation_id) h
+      join organisation o on o.id = h.organisation_id
     ),
     hit_sites as (
       select site_id, count(*)::int as cis from seen where site_id is not null group by site_id
     ),
+    -- Only an alternative can be lost without failing: a CI that survived the loss of an
+    -- ungrouped dependency would have to be retired, and retired CIs are not reported.
     degraded as (
       select ci.id, ci.kind, ci.name,
         coalesce(array_agg(r.target_id order by r.target_id) filter (where exists (select 1 from seen x where x.id = r.target_id)), '{}') as lost
       from failed f
-      join ci_relation r on r.target_id = f.id and r.kind = 'depends_on'
+      join ci_relation r on r.target_id = f.id and r.kind = 'depends_on' and r.redundancy_group is not null
       join configuration_item ci on ci.id = r.source_id
       where ci.state <> 'retired' and not exists (select 1 from failed x where x.id = r.source_id) and ${visible}
       group by ci.id
