@@ -4,7 +4,7 @@ import { chainAll } from '../core/journal/chain.ts';
 
 /** Opens the configured database for one command, and links what it journalled before closing. */
 export async function withRuntime(work: (rt: Runtime) => Promise<void>): Promise<void> {
-  const rt = await openRuntime(loadConfig(), { chainer: false });
+  const rt = await openRuntime(loadConfig(), { chainer: false, jobs: false });
   try {
     await work(rt);
     await chainAll(rt.db);
