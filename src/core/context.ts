@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Db, Engine } from './db/database.ts';
 import type { Journal, Tx } from './journal/journal.ts';
 import type { JournalChainer } from './journal/chain.ts';
+import type { PrincipalCache } from './auth/principal-cache.ts';
 
 /** What every module's service needs, passed explicitly rather than reached for. */
 export interface AppContext {
@@ -11,6 +12,7 @@ export interface AppContext {
   config: Config;
   journal: Journal;
   chainer: JournalChainer;
+  principals: PrincipalCache;
 }
 
 const transactionInProgress = new AsyncLocalStorage<boolean>();

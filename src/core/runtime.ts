@@ -4,6 +4,7 @@ import { openDatabase, type OpenOptions } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Journal } from './journal/journal.ts';
 import { JournalChainer } from './journal/chain.ts';
+import { PrincipalCache } from './auth/principal-cache.ts';
 import { JobWorker, type JobWorkerOptions } from './jobs/worker.ts';
 
 export interface Runtime extends AppContext {
@@ -30,6 +31,7 @@ export async function openRuntime(
     config,
     journal: new Journal(config.auditKey),
     chainer,
+    principals: new PrincipalCache(),
     close: async () => {
       await rt.jobs?.stop();
       await chainer.stop();

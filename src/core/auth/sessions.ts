@@ -41,21 +41,29 @@ export async function openSession(ctx: AppContext, userId: number, via: string, 
 
 /** The principal behind a session cookie, or undefined for an unknown, expired or disabled one. */
 export async function sessionPrincipal(ctx: AppContext, cookieValue: string): Promise<Principal | undefined> {
+  const digest = digestOf(cookieValue);
+  const cached = ctx.principals.get(digest);
+  if (cached) return cached;
   const row = await ctx.db
     .selectFrom('user_session')
     .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
-    .select([...USER_FOR_PRINCIPAL, 'user_session.csrf_token'])
-    .where('user_session.id', '=', digestOf(cookieValue))
+    .select([...USER_FOR_PRINCIPAL, 'user_session.csrf_token', 'user_session.expires_at'])
+    .where('user_session.id', '=', digest)
     .where('user_session.expires_at', '>', new Date())
     .where('app_user.active', '=', true)
     .executeTakeFirst();
-  return row ? principalFor(row, 'session', { csrfToken: row.csrf_token }) : undefined;
+  if (!row) return undefined;
+  const principal = principalFor(row, 'session', { csrfToken: row.csrf_token });
+  ctx.principals.set(digest, principal, row.expires_at);
+  return principal;
 }
 
 export async function closeSession(ctx: AppContext, cookieValue: string): Promise<void> {
   await ctx.db.deleteFrom('user_session').where('id', '=', digestOf(cookieValue)).execute();
+  ctx.principals.forget(digestOf(cookieValue));
 }
 
 export async function closeAllSessions(ctx: AppContext, userId: number): Promise<void> {
   await ctx.db.deleteFrom('user_session').where('user_id', '=', userId).execute();
+  ctx.principals.forgetUser(userId);
 }

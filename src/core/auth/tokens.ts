@@ -9,11 +9,14 @@ export const TOKEN_PREFIX = 'n3sp_';
 /** The principal behind an API token, narrowed to the token's scopes; undefined if not valid. */
 export async function tokenPrincipal(ctx: AppContext, secret: string): Promise<Principal | undefined> {
   if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
+  const digest = digestOf(secret);
+  const cached = ctx.principals.get(digest);
+  if (cached) return cached;
   const row = await ctx.db
     .selectFrom('api_token')
     .innerJoin('app_user', 'app_user.id', 'api_token.user_id')
-    .select([...USER_FOR_PRINCIPAL, 'api_token.id as token_id', 'api_token.scopes', 'api_token.last_used_at'])
-    .where('api_token.secret_digest', '=', digestOf(secret))
+    .select([...USER_FOR_PRINCIPAL, 'api_token.id as token_id', 'api_token.scopes', 'api_token.last_used_at', 'api_token.expires_at'])
+    .where('api_token.secret_digest', '=', digest)
     .where('api_token.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('api_token.expires_at', 'is', null), eb('api_token.expires_at', '>', new Date())]))
     .where('app_user.active', '=', true)
@@ -23,5 +26,7 @@ export async function tokenPrincipal(ctx: AppContext, secret: string): Promise<P
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await ctx.db.updateTable('api_token').set({ last_used_at: sql`now()` }).where('id', '=', row.token_id).execute();
   }
-  return principalFor(row, 'token', { tokenId: row.token_id, tokenScopes: row.scopes });
+  const principal = principalFor(row, 'token', { tokenId: row.token_id, tokenScopes: row.scopes });
+  ctx.principals.set(digest, principal, row.expires_at);
+  return principal;
 }

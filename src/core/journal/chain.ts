@@ -60,16 +60,20 @@ export class JournalChainer {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  private started = false;
 
   constructor(private readonly db: Db, private readonly intervalMs = 2000) {}
 
   start(): void {
+    this.started = true;
     this.poke();
     this.timer = setInterval(() => this.poke(), this.intervalMs);
     this.timer.unref();
   }
 
+  /** A runtime opened without a chainer (the CLI) links its entries itself when it closes. */
   poke(): void {
+    if (!this.started) return;
     if (this.running) {
       this.again = true;
       return;

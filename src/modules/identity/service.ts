@@ -132,7 +132,7 @@ export function presentToken(row: { id: number; name: string; scopes: string[]; 
 }
 
 export async function revokeToken(ctx: AppContext, principal: Principal, tokenId: number) {
-  return inTransaction(ctx, async (tx) => {
+  const revoked = await inTransaction(ctx, async (tx) => {
     let query = tx.updateTable('api_token').set({ revoked_at: new Date() }).where('id', '=', tokenId).where('revoked_at', 'is', null);
     // Administrators may revoke anyone's token; everyone else only their own.
     if (!principal.roles.includes('administrator')) query = query.where('user_id', '=', principal.userId);
@@ -145,6 +145,8 @@ export async function revokeToken(ctx: AppContext, principal: Principal, tokenId
       summary: `API token "${row.name}" revoked`,
       changes: [{ field: 'revokedAt', before: null, after: row.revoked_at!.toISOString() }],
     });
-    return presentToken(row);
+    return row;
   });
+  ctx.principals.forget(revoked.secret_digest);
+  return presentToken(revoked);
 }

@@ -99,7 +99,7 @@ export async function insertUser(tx: Tx, ctx: AppContext, actor: Actor, input: N
 }
 
 export async function updateUser(ctx: AppContext, actor: Actor, scope: Scope, id: number, expectedVersion: number | null, patch: UpdateUser): Promise<UserRow> {
-  return inTransaction(ctx, async (tx) => {
+  const updated = await inTransaction(ctx, async (tx) => {
     const before = await findUser(tx, scope, id);
     if (!before) throw problems.notFound('user with that id');
     const organisationIds = patch.organisations ? await resolveOrganisations(tx, patch.organisations) : undefined;
@@ -131,6 +131,9 @@ export async function updateUser(ctx: AppContext, actor: Actor, scope: Scope, id
     if (patch.active === false || patch.roles || patch.organisations) await tx.deleteFrom('user_session').where('user_id', '=', id).execute();
     return after;
   });
+  // What the user may do has changed: no cached sign-in of theirs may keep the old rights.
+  ctx.principals.forgetUser(id);
+  return updated;
 }
 
 /** Sets a new password and ends every session the user had. */
