@@ -11,6 +11,7 @@ import { Journal } from '../src/core/journal/journal.ts';
 import { chainAll, JournalChainer } from '../src/core/journal/chain.ts';
 import { loadConfig, type Config } from '../src/core/config.ts';
 import { SYSTEM_ACTOR } from '../src/core/access/principal.ts';
+import { PrincipalCache } from '../src/core/auth/principal-cache.ts';
 import type { AppContext } from '../src/core/context.ts';
 import { commissionerRegions, groupingName, commissionerName, locate, parseBranches, parsePractices } from '../src/domain/ods.ts';
 import { importOds } from '../src/modules/ods-import/service.ts';
@@ -33,7 +34,7 @@ function contextOf(database: Database, auditKey: string): AppContext {
   const config: Config = { ...loadConfig({ ...process.env, N3SP_AUDIT_KEY: auditKey }), databaseUrl: undefined };
   // No background chainer: chaining is measured on its own, after the import.
   const idle = { poke() {}, start() {}, stop: async () => {} } as unknown as JournalChainer;
-  return { db: database.db, engine: database.engine, config, journal: new Journal(auditKey), chainer: idle };
+  return { db: database.db, engine: database.engine, config, journal: new Journal(auditKey), chainer: idle, principals: new PrincipalCache() };
 }
 
 /**
