@@ -16,7 +16,7 @@ const registry = new JobRegistry().register('test.effect', async (tx, job) => {
 const rt = await openRuntime(loadConfig(), {
   chainer: false,
   migrate: false,
-  jobs: { registry, name, pollMs: 20, concurrency: 4, leaseMs: Number(process.env.JOB_LEASE_MS ?? 60_000) },
+  jobs: { registry, name, pollMs: 20, concurrency: 8, leaseMs: Number(process.env.JOB_LEASE_MS ?? 60_000) },
 });
 process.once('SIGTERM', () => {
   void rt.close().then(() => process.exit(0));

@@ -99,16 +99,31 @@ export class JobWorker {
     await this.running;
   }
 
-  /** Claims and runs batches until nothing is due. Returns the number of jobs run. */
+  /**
+   * Runs due jobs until none is left, keeping up to `concurrency` running: a free slot is filled
+   * by claiming again rather than waiting for the whole batch. Returns the number of jobs run.
+   */
   async drain(): Promise<number> {
     let total = 0;
-    for (;;) {
-      if (this.stopping) break;
-      const batch = await this.claim();
-      if (batch.length === 0) break;
-      await Promise.all(batch.map((job) => this.runOne(job)));
-      total += batch.length;
+    const inFlight = new Set<Promise<void>>();
+    let dry = false;
+    while (!this.stopping) {
+      const free = this.concurrency - inFlight.size;
+      if (free > 0 && !dry) {
+        const batch = await this.claim(free);
+        dry = batch.length < free;
+        for (const job of batch) {
+          const running: Promise<void> = this.runOne(job).finally(() => inFlight.delete(running));
+          inFlight.add(running);
+        }
+        total += batch.length;
+        if (batch.length > 0) continue;
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
+      dry = false;
     }
+    await Promise.all(inFlight);
     if (Date.now() - this.lastPrune > 3600_000) {
       this.lastPrune = Date.now();
       await this.prune();
@@ -116,7 +131,7 @@ export class JobWorker {
     return total;
   }
 
-  private async claim(): Promise<Claimed[]> {
+  private async claim(limit: number): Promise<Claimed[]> {
     const kinds = this.registry.kinds();
     if (kinds.length === 0) return [];
     const result = await sql<Claimed>`update job
@@ -127,7 +142,7 @@ export class JobWorker {
          where kind = any(${kinds}::text[])
            and ((state = 'queued' and run_at <= now()) or (state = 'running' and locked_until <= now()))
          order by run_at, id
-         limit ${this.concurrency}
+         limit ${limit}
            for update skip locked)
       returning id, kind, payload, run_at, attempts, max_attempts, dedupe_key`.execute(this.ctx.db);
     return result.rows;
