@@ -14,6 +14,7 @@ import { createProduct, createServiceClass } from '../catalogue/service.ts';
 import type { CreateProduct, CreateServiceClass } from '../catalogue/schemas.ts';
 import { addContact, addContract, addPrice, createSupplier } from '../suppliers/service.ts';
 import type { CreateSupplier } from '../suppliers/schemas.ts';
+import { loadDemonstrationConnections } from './connections-demonstration.ts';
 
 const SYSTEM_PRINCIPAL: Principal = { userId: 0, username: SYSTEM_ACTOR.name, displayName: 'n3sp', roles: ['administrator'], permissions: new Set(), scope: { kind: 'network' }, via: 'token' };
 
@@ -188,6 +189,7 @@ export async function loadDemonstration(ctx: AppContext, options: DemonstrationO
   }
   progress(5);
   notes.push(`Demonstration users ${DEMO_USERS.map((u) => u.username).join(', ')} share the password ${password}`);
+  notes.push(await loadDemonstrationConnections(ctx));
   return notes;
 }
 
