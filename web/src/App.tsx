@@ -2,12 +2,19 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AREAS } from './areas.ts';
 import { Layout } from './components/Layout.tsx';
 import { ProblemMessage } from './components/ProblemMessage.tsx';
+import { CataloguePage } from './pages/CataloguePage.tsx';
+import { CiPage } from './pages/CiPage.tsx';
+import { CisPage } from './pages/CisPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { NotBuiltPage } from './pages/NotBuiltPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
 import { OrganisationsPage } from './pages/OrganisationsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { SitePage } from './pages/SitePage.tsx';
+import { SitesPage } from './pages/SitesPage.tsx';
+import { SupplierPage } from './pages/SupplierPage.tsx';
+import { SuppliersPage } from './pages/SuppliersPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
@@ -22,6 +29,13 @@ function Routed() {
         <Route path="organisations" element={<OrganisationsPage />} />
         <Route path="organisations/:odsCode" element={<OrganisationPage />} />
         <Route path="users" element={<UsersPage />} />
+        <Route path="sites" element={<SitesPage />} />
+        <Route path="sites/:id" element={<SitePage />} />
+        <Route path="suppliers" element={<SuppliersPage />} />
+        <Route path="suppliers/:id" element={<SupplierPage />} />
+        <Route path="catalogue" element={<CataloguePage />} />
+        <Route path="configuration" element={<CisPage />} />
+        <Route path="configuration/:id" element={<CiPage />} />
         {AREAS.filter((a) => !a.built).map((area) => (
           <Route key={area.id} path={area.path} element={<NotBuiltPage area={area} />} />
         ))}

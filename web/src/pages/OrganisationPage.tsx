@@ -8,6 +8,7 @@ import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
 import { formatDate, formatDateTime, kindLabel } from '../labels.ts';
 import { useSession } from '../session.tsx';
 import type { Organisation, OrganisationRef } from '../types.ts';
+import { OrganisationSites } from '../network/OrganisationSites.tsx';
 
 /** One organisation: its details, parent and children, its history, and (for administrators) an edit form. */
 export function OrganisationPage() {
@@ -125,6 +126,7 @@ export function OrganisationPage() {
           </dd>
         </div>
       </dl>
+      {can('network:read') && <OrganisationSites odsCode={organisation.odsCode} />}
       {organisation.childCount > 0 && <Children odsCode={organisation.odsCode} count={organisation.childCount} />}
       {can('journal:read') && <Journal path={`/organisations/${encodeURIComponent(organisation.odsCode)}/journal`} refresh={journalRound} />}
     </>
