@@ -80,21 +80,26 @@ test('a failing handler is retried with backoff, its writes rolled back each tim
       await recordEffect(tx, job, rt); // written, then thrown away with the failure
       throw new Error(`supplier portal refused the hand-off (attempt ${job.attempt})`);
     },
-    { backoffMs: (attempt) => 150 * attempt },
+    { backoffMs: (attempt) => 60_000 * attempt },
   );
   const { id } = await schedule(rt.db, { kind, runAt: new Date(), maxAttempts: 3 });
+  /** Seconds until the job is due again, by the database's clock. */
+  const dueIn = async () => (await sql<{ s: number }>`select extract(epoch from run_at - now())::float8 as s from job where id = ${id}`.execute(rt.db)).rows[0]!.s;
+  const timePasses = () => sql`update job set run_at = now() where id = ${id}`.execute(rt.db);
   assert.equal(await worker.drain(), 1);
   let row = await jobRow(id);
   assert.equal(row.state, 'queued');
   assert.equal(row.attempts, 1);
   assert.match(row.last_error!, /attempt 1/);
-  const waitedMs = row.run_at.getTime() - Date.now();
-  assert.ok(waitedMs > 50 && waitedMs <= 150, `backoff after attempt 1 is about 150 ms, was ${waitedMs}`);
+  let wait = await dueIn();
+  assert.ok(wait > 45 && wait <= 60, `backoff after attempt 1 is 60 s, was ${wait}`);
   assert.equal(await worker.drain(), 0, 'not retried before its backoff');
-  for (let i = 0; i < 100 && (await jobRow(id)).state !== 'failed'; i++) {
-    await worker.drain();
-    await sleep(30);
-  }
+  await timePasses();
+  assert.equal(await worker.drain(), 1);
+  wait = await dueIn();
+  assert.ok(wait > 105 && wait <= 120, `backoff after attempt 2 is 120 s, was ${wait}`);
+  await timePasses();
+  assert.equal(await worker.drain(), 1);
   row = await jobRow(id);
   assert.equal(row.state, 'failed');
   assert.equal(row.attempts, 3);
@@ -194,6 +199,34 @@ test('the running worker picks due jobs up by itself, and stop waits for the job
   await worker.stop();
   assert.equal((await jobRow(id)).state, 'done', 'the job finished before stop returned');
   assert.equal(await effectsOf(id), 1);
+});
+
+test('a claim whose lease has lapsed (its process died) is taken over; a live lease is not', async () => {
+  const { kind, worker } = workerFor(recordEffect);
+  const lapsed = await schedule(rt.db, { kind, runAt: new Date() });
+  const live = await schedule(rt.db, { kind, runAt: new Date() });
+  const claimBy = (id: number, until: string) =>
+    sql`update job set state = 'running', attempts = 1, locked_by = 'dead:1:x', locked_until = now() + ${until}::interval where id = ${id}`.execute(rt.db);
+  await claimBy(lapsed.id, '-1 second');
+  await claimBy(live.id, '1 hour');
+  assert.equal(await worker.drain(), 1);
+  const taken = await jobRow(lapsed.id);
+  assert.equal(taken.state, 'done');
+  assert.equal(taken.attempts, 2);
+  assert.equal(await effectsOf(lapsed.id), 1);
+  assert.equal((await jobRow(live.id)).state, 'running', 'a claim still within its lease is left alone');
+  assert.equal(await effectsOf(live.id), 0);
+});
+
+test('a job whose process keeps dying fails once it is out of attempts, without running again', async () => {
+  const { kind, worker } = workerFor(recordEffect);
+  const { id } = await schedule(rt.db, { kind, runAt: new Date(), maxAttempts: 2 });
+  await sql`update job set state = 'running', attempts = 2, locked_by = 'dead:1:x', locked_until = now() - interval '1 second' where id = ${id}`.execute(rt.db);
+  await worker.drain();
+  const row = await jobRow(id);
+  assert.equal(row.state, 'failed');
+  assert.match(row.last_error!, /stopped before it finished/);
+  assert.equal(await effectsOf(id), 0);
 });
 
 // ---- several processes: PostgreSQL only (PGlite serves one process) -----------------------------
