@@ -67,7 +67,7 @@ export function CiGraph({ graph, failing, degraded }: { graph: Graph; failing?: 
   }
 
   return (
-    <svg className="graph" viewBox={`0 0 ${width} ${height}`} role="group" aria-label={`Graph of ${placed.length} configuration items around this one: what it depends on below, what depends on it above`}>
+    <svg className="graph" viewBox={`0 0 ${width} ${height}`} style={{ maxWidth: width }} role="group" aria-label={`Graph of ${placed.length} configuration items around this one: what it depends on below, what depends on it above`}>
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M0,0L10,5L0,10z" fill="#4c6272" />
