@@ -176,6 +176,7 @@ describe('the network inventory and the CMDB', () => {
     await h1(page).filter({ hasText: /^Suppliers$/ }).waitFor();
     await page.getByRole('link', { name: 'Northlink Access Ltd' }).click();
     await h1(page).filter({ hasText: 'Northlink Access Ltd' }).waitFor();
+    for (const region of ['Contracts', 'Contacts', 'Price book']) await page.getByRole('region', { name: region }).getByRole('row').nth(1).waitFor();
     assert.match(await page.getByRole('region', { name: 'Contracts' }).innerText(), /UC-2024-017\s+Access circuits, North East\s+1 Apr 2024\s+31 Mar 2029\s+180 days/);
     assert.match(await page.getByRole('region', { name: 'Contacts' }).innerText(), /Dana Hargreaves\s+Escalation/);
     assert.match(await page.getByRole('region', { name: 'Price book' }).innerText(), /FTTC 80\/20 FTTC-80\s+North East and Yorkshire\s+£250\.00\s+£420\.00\s+30 days/);
@@ -188,6 +189,7 @@ describe('the network inventory and the CMDB', () => {
     const products = page.getByRole('region', { name: 'Products' });
     await products.getByRole('row', { name: /Ethernet 100/ }).waitFor();
     assert.match(await products.getByRole('row', { name: /Ethernet 100/ }).innerText(), /Ethernet over fibre\s+100 Mbit\/s\s+100 Mbit\/s\s+Resilient\s+Resilient access\s+99\.5%\s+5 hours/);
+    await page.getByRole('region', { name: 'Service classes' }).getByRole('row', { name: /Single access/ }).waitFor();
     assert.match(await page.getByRole('region', { name: 'Service classes' }).innerText(), /Single access SINGLE\s+99% a month\s+P1: 5 hours · P2: 12 hours · P3: 2 days/);
     await assertAccessible(page, 'the catalogue');
 
@@ -202,6 +204,8 @@ describe('the network inventory and the CMDB', () => {
     await h1(page).filter({ hasText: 'PoP Teesside' }).waitFor();
     const graph = page.getByRole('group', { name: /^Graph of/ });
     await graph.getByRole('link', { name: /Densham router/ }).waitFor();
+    await page.getByRole('region', { name: 'Root-cause candidates' }).getByRole('row').nth(1).waitFor();
+    await page.getByRole('region', { name: 'Relations' }).getByRole('row').nth(1).waitFor();
     assert.match(await page.getByRole('region', { name: 'Root-cause candidates' }).innerText(), /Core Leeds 1\s+Core node\s+Live\s+1/);
     assert.match(await page.getByRole('region', { name: 'Relations' }).innerText(), /Circuit NL-40211\s+depends on\s+PoP Teesside/);
 
