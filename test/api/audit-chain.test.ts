@@ -91,3 +91,25 @@ describe('audit trail', () => {
     assert.notEqual(chained.firstBreak!.seq, null);
   });
 });
+
+test('verifying while the chainer links never reports a false break', async () => {
+  const own = await testEnv(); // the trail above was tampered with on purpose
+  try {
+    const actor = { id: null, name: 'load' };
+    for (let batch = 0; batch < 4; batch++) {
+      await own.rt.db.transaction().execute((tx) =>
+        own.rt.journal.recordMany(tx, actor, Array.from({ length: 500 }, (_, i) => ({ action: 'noted', entityType: 'test', entityId: `${batch}-${i}`, changes: [] }))),
+      );
+    }
+    const check = () => verifyChain(own.rt.db, own.config.auditKey);
+    const [, ...verdicts] = await Promise.all([chainAll(own.rt.db), check(), check(), check()]);
+    for (const verdict of verdicts) assert.equal(verdict.ok, true, JSON.stringify(verdict.firstBreak));
+    await chainAll(own.rt.db);
+    const final = await check();
+    assert.equal(final.ok, true);
+    assert.equal(final.unchained, 0);
+    assert.ok(final.checked >= 2000);
+  } finally {
+    await own.close();
+  }
+});

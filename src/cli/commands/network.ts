@@ -56,10 +56,9 @@ async function linkJournal(rt: Runtime): Promise<void> {
   const total = rows[0]!.n;
   if (total < 1000) return;
   const bar = progressBar('linking the audit chain', total);
-  // The runtime's own chainer may be linking too (it is poked after every commit): count what is
-  // left rather than trusting one caller's batches.
+  // Another chainer may be linking too: count what is left rather than trusting our own batches.
   for (let left = total; left > 0; ) {
-    if ((await chainPending(rt.db)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    if ((await chainPending(rt.db)) === 'busy') await new Promise((resolve) => setTimeout(resolve, 50));
     left = (await sql<{ n: number }>`select count(*)::int as n from journal where chain_seq is null`.execute(rt.db)).rows[0]!.n;
     bar.update(total - left);
   }

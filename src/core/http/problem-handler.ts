@@ -57,7 +57,8 @@ function databaseProblem(error: { code?: string; constraint?: string; message: s
   const known = error.constraint ? constraintFields.get(error.constraint) : undefined;
   switch (error.code) {
     case '23505':
-      return problems.conflict(known?.field ?? 'body', known?.message ?? 'already exists');
+    case '23P01':
+      return problems.conflict(known?.field ?? 'body', known?.message ?? 'already exists or overlaps an existing record');
     case '23503':
       return problems.unprocessable(known?.field ?? 'body', known?.message ?? 'refers to a record that does not exist, or is still referred to');
     case '23514':

@@ -12,10 +12,10 @@ const BATCH = 1000;
  * leaves rows unchained, and the next run, at start or on the timer, catches them up.
  * Returns the number of rows linked.
  */
-export async function chainPending(db: Db): Promise<number> {
+export async function chainPending(db: Db): Promise<number | 'busy'> {
   return db.transaction().execute(async (tx) => {
     const locked = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as ok`.execute(tx);
-    if (!locked.rows[0]?.ok) return 0;
+    if (!locked.rows[0]?.ok) return 'busy' as const;
     const pending = await tx
       .selectFrom('journal')
       .select(['id', 'seal'])
@@ -45,11 +45,23 @@ export async function chainPending(db: Db): Promise<number> {
   });
 }
 
-/** Chains until nothing is pending. */
+/**
+ * Chains until nothing is left unlinked, waiting while another chainer (this process's background
+ * one, or another process's) holds the lock: when it returns, everything committed is chained.
+ */
 export async function chainAll(db: Db): Promise<number> {
   let total = 0;
-  for (let n = await chainPending(db); n > 0; n = await chainPending(db)) total += n;
-  return total;
+  for (;;) {
+    const linked = await chainPending(db);
+    if (linked === 'busy') {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } else if (linked > 0) {
+      total += linked;
+    } else {
+      const left = await db.selectFrom('journal').select('id').where('chain_seq', 'is', null).limit(1).executeTakeFirst();
+      if (!left) return total;
+    }
+  }
 }
 
 /**
@@ -115,6 +127,15 @@ type Row = Pick<
  * records more than the chain holds).
  */
 export async function verifyChain(db: Db, auditKey: string, onProgress?: (checked: number, total: number) => void): Promise<ChainVerdict> {
+  // One snapshot for the head and every row: a chainer linking meanwhile must not make an intact
+  // trail look truncated (a head read before the walk, rows chained after it).
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((tx) => verifySnapshot(tx as unknown as Db, auditKey, onProgress));
+}
+
+async function verifySnapshot(db: Db, auditKey: string, onProgress?: (checked: number, total: number) => void): Promise<ChainVerdict> {
   const totals = await sql<{ chained: number; unchained: number }>`select
       count(*) filter (where chain_seq is not null)::int as chained,
       count(*) filter (where chain_seq is null)::int as unchained from journal`.execute(db);
