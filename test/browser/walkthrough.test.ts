@@ -1,5 +1,5 @@
 // The web application in a real Chromium against a real n3sp process: a service desk agent, a
-// customer and an administrator each walk through it. Screenshots go to docs/screenshots/.
+// customer and an administrator each walk through it. Screenshots go to docs/screenshots/ with N3SP_UPDATE_SCREENSHOTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { AREAS, visibleTo } from '../../web/src/areas.ts';
+import { SCREENSHOTS } from '../helpers/screenshots.ts';
 
-const SCREENSHOTS = 'docs/screenshots';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let env: TestEnv;
