@@ -1,6 +1,6 @@
 // The network inventory and the CMDB in a real Chromium against a real n3sp process: an agent
 // walks the map of sites, a site, a supplier, the catalogue and a CI's graph with what fails with
-// it; a customer's map holds their own sites and no other. Screenshots go to docs/screenshots/.
+// it; a customer's map holds their own sites and no other. Screenshots go to docs/screenshots/ with N3SP_UPDATE_SCREENSHOTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
+import { SCREENSHOTS } from '../helpers/screenshots.ts';
 
-const SCREENSHOTS = 'docs/screenshots';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let env: TestEnv;
