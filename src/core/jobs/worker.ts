@@ -56,6 +56,7 @@ export class JobWorker {
   private started = false;
   private stopping = false;
   private lastPrune = 0;
+  private readonly claimAtFree: number;
 
   constructor(private readonly ctx: AppContext, options: JobWorkerOptions = {}) {
     this.registry = options.registry ?? jobHandlers;
@@ -64,6 +65,7 @@ export class JobWorker {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.keepFinishedMs = options.keepFinishedMs ?? 7 * 24 * 3600_000;
+    this.claimAtFree = Math.max(1, Math.floor(this.concurrency / 4));
     this.name = `${options.name ?? `${hostname()}:${process.pid}`}:${randomBytes(4).toString('hex')}`;
   }
 
@@ -109,7 +111,9 @@ export class JobWorker {
     let dry = false;
     while (!this.stopping) {
       const free = this.concurrency - inFlight.size;
-      if (free > 0 && !dry) {
+      // Claim once a quarter of the slots are free (or all are), not per freed slot: a claim is
+      // a commit, and shared by several jobs it costs each of them less.
+      if (free > 0 && !dry && (free >= this.claimAtFree || inFlight.size === 0)) {
         const batch = await this.claim(free);
         dry = batch.length < free;
         for (const job of batch) {
