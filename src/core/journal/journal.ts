@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { JournalChange, Tables } from '../db/tables.ts';
 import type { Actor } from '../access/principal.ts';
 import { sealOf } from '../../domain/audit-chain.ts';
+import { changedFields } from '../../domain/journal-changes.ts';
 
 export type Tx = Transaction<Tables> | Db;
 
@@ -29,6 +30,21 @@ export class Journal {
 
   async record(tx: Tx, actor: Actor, entry: JournalEntryInput): Promise<void> {
     await this.recordMany(tx, actor, [entry]);
+  }
+
+  /**
+   * An update, from the record's journal view before and after: only the named fields that
+   * changed are recorded, and the summary names them. Returns the changes.
+   */
+  async recordUpdate<T extends object>(
+    tx: Tx,
+    actor: Actor,
+    entry: Omit<JournalEntryInput, 'action' | 'changes'> & { before: T | null; after: T | null; fields: readonly (keyof T & string)[] },
+  ): Promise<JournalChange[]> {
+    const { before, after, fields, ...rest } = entry;
+    const changes = changedFields(before, after, fields);
+    await this.record(tx, actor, { action: 'updated', summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`, ...rest, changes });
+    return changes;
   }
 
   /**

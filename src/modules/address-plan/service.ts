@@ -143,13 +143,10 @@ export async function updateBlock(ctx: AppContext, writer: Writer, id: number, e
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw problems.preconditionFailed();
     const after = (await findBlock(tx, writer.scope, id))!;
-    const changes = changedFields(blockView(before), blockView(after), BLOCK_FIELDS);
-    await ctx.journal.record(tx, writer.actor, {
-      action: 'updated',
+    await ctx.journal.recordUpdate(tx, writer.actor, {
       entityType: BLOCK_ENTITY,
       entityId: id,
-      summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`,
-      changes,
+      before: blockView(before), after: blockView(after), fields: BLOCK_FIELDS,
     });
     return after;
   });

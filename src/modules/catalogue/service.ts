@@ -82,8 +82,7 @@ export async function updateServiceClass(ctx: AppContext, principal: Principal, 
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw problems.preconditionFailed();
     const after = (await findServiceClass(tx, { kind: 'network' }, code))!;
-    const changes = changedFields(presentServiceClass(before), presentServiceClass(after), CLASS_FIELDS);
-    await ctx.journal.record(tx, actorOf(principal), { action: 'updated', entityType: 'service_class', entityId: before.id, summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`, changes });
+    await ctx.journal.recordUpdate(tx, actorOf(principal), { entityType: 'service_class', entityId: before.id, before: presentServiceClass(before), after: presentServiceClass(after), fields: CLASS_FIELDS });
     return after;
   });
 }
@@ -169,8 +168,7 @@ export async function updateProduct(ctx: AppContext, principal: Principal, code:
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw problems.preconditionFailed();
     const after = (await findProduct(tx, { kind: 'network' }, code))!;
-    const changes = changedFields(productView(was), productView(presentProduct(after)), PRODUCT_FIELDS);
-    await ctx.journal.record(tx, actorOf(principal), { action: 'updated', entityType: 'product', entityId: before.id, summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`, changes });
+    await ctx.journal.recordUpdate(tx, actorOf(principal), { entityType: 'product', entityId: before.id, before: productView(was), after: productView(presentProduct(after)), fields: PRODUCT_FIELDS });
     return after;
   });
 }

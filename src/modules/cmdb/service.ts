@@ -131,15 +131,12 @@ export async function updateCi(ctx: AppContext, writer: Writer, id: number, expe
     if (Number(updated.numUpdatedRows) === 0) throw problems.preconditionFailed();
     const after = await findCi(tx, writer.scope, id);
     if (!after) throw problems.unprocessable('organisationOdsCode', 'is not an organisation you may act for');
-    const changes = changedFields(ciJournalView(before), ciJournalView(after), CI_FIELDS);
-    await ctx.journal.record(tx, writer.actor, {
-      action: 'updated',
+    await ctx.journal.recordUpdate(tx, writer.actor, {
       entityType: CI_ENTITY,
       entityId: id,
       organisationId: after.organisation_id,
       supplierId: after.supplier_id,
-      summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`,
-      changes,
+      before: ciJournalView(before), after: ciJournalView(after), fields: CI_FIELDS,
     });
     return after;
   });

@@ -75,8 +75,7 @@ export async function updateTarget(ctx: AppContext, principal: Principal, id: nu
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw problems.preconditionFailed();
     const after = (await findTarget(tx, id))!;
-    const changes = changedFields(view(before), view(after), FIELDS);
-    await ctx.journal.record(tx, actorOf(principal), { action: 'updated', entityType: ENTITY, entityId: id, summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`, changes });
+    await ctx.journal.recordUpdate(tx, actorOf(principal), { entityType: ENTITY, entityId: id, before: view(before), after: view(after), fields: FIELDS });
     return after;
   });
 }

@@ -135,14 +135,11 @@ export async function updateSite(ctx: AppContext, principal: Principal, id: numb
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw problems.preconditionFailed();
     const after = (await findSite(tx, { kind: 'network' }, before.id))!;
-    const changes = changedFields(journalView(before), journalView(after), JOURNAL_FIELDS);
-    await ctx.journal.record(tx, actorOf(principal), {
-      action: 'updated',
+    await ctx.journal.recordUpdate(tx, actorOf(principal), {
       entityType: ENTITY,
       entityId: before.id,
       organisationId: before.organisation_id,
-      summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`,
-      changes,
+      before: journalView(before), after: journalView(after), fields: JOURNAL_FIELDS,
     });
     return after;
   });

@@ -113,14 +113,11 @@ export async function updateSupplier(ctx: AppContext, principal: Principal, id: 
     if (Number(updated.numUpdatedRows) === 0) throw problems.preconditionFailed();
     if (regionIds) await replaceRegions(tx, id, regionIds);
     const after = (await findSupplier(tx, { kind: 'network' }, id))!;
-    const changes = changedFields(journalView(before), journalView(after), JOURNAL_FIELDS);
-    await ctx.journal.record(tx, actorOf(principal), {
-      action: 'updated',
+    await ctx.journal.recordUpdate(tx, actorOf(principal), {
       entityType: ENTITY,
       entityId: id,
       supplierId: id,
-      summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`,
-      changes,
+      before: journalView(before), after: journalView(after), fields: JOURNAL_FIELDS,
     });
     return after;
   });

@@ -125,8 +125,7 @@ export async function updateUser(ctx: AppContext, actor: Actor, scope: Scope, id
     if (Number(result.numUpdatedRows) === 0) throw problems.preconditionFailed();
     if (organisationIds) await setUserOrganisations(tx, id, organisationIds);
     const after = (await findUser(tx, { kind: 'network' }, id))!;
-    const changes = changedFields(journalView(before), journalView(after), JOURNAL_FIELDS);
-    await ctx.journal.record(tx, actor, { action: 'updated', entityType: ENTITY, entityId: id, summary: `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`, changes });
+    await ctx.journal.recordUpdate(tx, actor, { entityType: ENTITY, entityId: id, before: journalView(before), after: journalView(after), fields: JOURNAL_FIELDS });
     // A deactivated account, or one whose roles changed, must not keep a session with old rights.
     if (patch.active === false || patch.roles || patch.organisations) await tx.deleteFrom('user_session').where('user_id', '=', id).execute();
     return after;
