@@ -34,3 +34,10 @@ export const SYSTEM_ACTOR: Actor = { id: null, name: 'n3sp' };
 export function actorOf(principal: Principal): Actor {
   return { id: principal.userId, name: principal.username };
 }
+
+/** Who writes, and within which scope: a person, or n3sp itself on a person's behalf (a
+ *  connection's lifecycle creating its configuration item, an address allocation). */
+export interface Writer {
+  actor: Actor;
+  scope: Scope;
+}

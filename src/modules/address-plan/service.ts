@@ -1,7 +1,7 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
-import type { Actor, Scope } from '../../core/access/principal.ts';
+import type { Actor, Scope, Writer } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 import { DEFAULT_SIZING, formatPrefix, isPrivate, parsePrefix, prefixLengthFor, sizingProblems, type SizingStep } from '../../domain/address-plan.ts';
@@ -27,11 +27,7 @@ import type { AddressBlock, Allocate, Allocation, CreateBlock, UpdateBlock } fro
 export const BLOCK_ENTITY = 'address_block';
 export const ALLOCATION_ENTITY = 'address_allocation';
 
-/** A person, or n3sp itself when a connection is ordered or ceased, acting within a scope. */
-export interface Writer {
-  actor: Actor;
-  scope: Scope;
-}
+export type { Writer } from '../../core/access/principal.ts';
 
 export function presentBlock(row: BlockRow): AddressBlock {
   return {

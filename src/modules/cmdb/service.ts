@@ -1,7 +1,7 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
-import type { Actor, Scope } from '../../core/access/principal.ts';
+import type { Actor, Scope, Writer } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 import { dependsOn, findCi, findRelation, lockCi, lockDependencies, organisationIdByOdsCode, relationCounts, type CiRow, type RelationRow } from './queries.ts';
@@ -11,11 +11,7 @@ import type { ConfigurationItem, CreateCi, CreateRelation, Graph, Impact, Relati
 export const CI_ENTITY = 'configuration_item';
 export const RELATION_ENTITY = 'ci_relation';
 
-/** Writes are made by someone (a person, or n3sp itself for a connection's lifecycle) within a scope. */
-export interface Writer {
-  actor: Actor;
-  scope: Scope;
-}
+export type { Writer } from '../../core/access/principal.ts';
 
 export function presentCi(row: CiRow): ConfigurationItem {
   return {
