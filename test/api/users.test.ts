@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnv, type TestEnv } from '../helpers/harness.ts';
+import { sql } from 'kysely';
+import { onPostgres, testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, uniqueCode } from '../helpers/factories.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 
@@ -85,5 +86,17 @@ describe('API description', () => {
     assert.equal(page.statusCode, 200);
     const external = page.body.match(/(src|href)="(https?:)?\/\/[^"]+"/g) ?? [];
     assert.deepEqual(external, [], 'the reference must not load anything from the internet');
+  });
+
+  test('/healthz says the process is up and /readyz that the database answers with every migration applied', async () => {
+    const health = await env.app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(health.statusCode, 200);
+    const ready = await env.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    assert.equal(ready.json().engine, onPostgres() ? 'postgres' : 'pglite');
+    await sql`delete from schema_migration where name = (select max(name) from schema_migration)`.execute(env.rt.db);
+    const pending = await env.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(pending.statusCode, 503);
+    assert.match(pending.json().detail, /migrations pending/);
   });
 });
