@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inTransaction } from '../../src/core/context.ts';
-import { SYSTEM_ACTOR, type Principal } from '../../src/core/access/principal.ts';
+import { SYSTEM_ACTOR, SYSTEM_PRINCIPAL } from '../../src/core/access/principal.ts';
 import type { Role } from '../../src/core/access/roles.ts';
 import { createOrganisation } from '../../src/modules/organisations/service.ts';
 import type { CreateOrganisation } from '../../src/modules/organisations/schemas.ts';
@@ -10,7 +10,7 @@ import { principalFor } from '../../src/core/auth/principals.ts';
 import type { TestEnv } from './harness.ts';
 import { ApiClient } from './api-client.ts';
 
-const SYSTEM: Principal = { userId: 0, username: 'n3sp', displayName: 'n3sp', roles: ['administrator'], permissions: new Set(), scope: { kind: 'network' }, via: 'token' };
+const SYSTEM = SYSTEM_PRINCIPAL;
 
 export const uniqueCode = (prefix = 'T') => `${prefix}${randomBytes(4).toString('hex').toUpperCase()}`.slice(0, 12);
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { TestEnv } from './harness.ts';
-import { makeOrganisation, makeUser, uniqueCode, SYSTEM } from './factories.ts';
+import { makeOrganisation, makeUser, uniqueCode } from './factories.ts';
 import { createToken } from '../../src/modules/identity/service.ts';
 import { principalFor } from '../../src/core/auth/principals.ts';
 import { CMDB_TENANCY_FIXTURES } from './cmdb-fixtures.ts';
@@ -76,7 +76,6 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {
   const organisation = await makeOrganisation(env, { name: `Foreign Practice ${uniqueCode('')}` });
-  void SYSTEM;
   return { organisation, supplierId: 900_000 + Math.floor(Math.random() * 99_999) };
 }
 

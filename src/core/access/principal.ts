@@ -31,6 +31,18 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { id: null, name: 'n3sp' };
 
+/** n3sp itself acting across the whole network: imports, the demonstration, timers. It holds no
+ *  permissions because it never passes through route access; services only read its scope. */
+export const SYSTEM_PRINCIPAL: Principal = {
+  userId: 0,
+  username: SYSTEM_ACTOR.name,
+  displayName: 'n3sp',
+  roles: ['administrator'],
+  permissions: new Set(),
+  scope: { kind: 'network' },
+  via: 'token',
+};
+
 export function actorOf(principal: Principal): Actor {
   return { id: principal.userId, name: principal.username };
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
-import { SYSTEM_ACTOR, type Principal } from '../../core/access/principal.ts';
+import { SYSTEM_ACTOR, SYSTEM_PRINCIPAL } from '../../core/access/principal.ts';
 import { addDays } from '../../domain/connection-lifecycle.ts';
 import { createBlock } from '../address-plan/service.ts';
 import { createCi } from '../cmdb/service.ts';
@@ -8,7 +8,6 @@ import { requestConnection, orderIn, transitionConnection } from '../connections
 import { createTarget } from '../rollout/service.ts';
 import type { ConnectionState } from '../../domain/connection-lifecycle.ts';
 
-const SYSTEM_PRINCIPAL: Principal = { userId: 0, username: SYSTEM_ACTOR.name, displayName: 'n3sp', roles: ['administrator'], permissions: new Set(), scope: { kind: 'network' }, via: 'token' };
 
 /** A fixed-seed generator (mulberry32), so the demonstration's dates are the same every time. */
 function seeded(seed: number): () => number {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
-import { SYSTEM_ACTOR, type Principal } from '../../core/access/principal.ts';
+import { SYSTEM_ACTOR, SYSTEM_PRINCIPAL } from '../../core/access/principal.ts';
 import type { Role } from '../../core/access/roles.ts';
 import { createOrganisation } from '../organisations/service.ts';
 import { createUser } from '../users/service.ts';
@@ -16,7 +16,6 @@ import { addContact, addContract, addPrice, createSupplier } from '../suppliers/
 import type { CreateSupplier } from '../suppliers/schemas.ts';
 import { loadDemonstrationConnections } from './connections-demonstration.ts';
 
-const SYSTEM_PRINCIPAL: Principal = { userId: 0, username: SYSTEM_ACTOR.name, displayName: 'n3sp', roles: ['administrator'], permissions: new Set(), scope: { kind: 'network' }, via: 'token' };
 
 /** Where the shipped ODS files are: beside the project (../shared/data/ods), or $N3SP_ODS_DIR. */
 export const DEFAULT_ODS_DIR = process.env.N3SP_ODS_DIR ?? fileURLToPath(new URL('../../../../shared/data/ods', import.meta.url));
