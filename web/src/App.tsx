@@ -3,6 +3,8 @@ import { AREAS } from './areas.ts';
 import { Layout } from './components/Layout.tsx';
 import { ProblemMessage } from './components/ProblemMessage.tsx';
 import { CataloguePage } from './pages/CataloguePage.tsx';
+import { ConnectionPage } from './pages/ConnectionPage.tsx';
+import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
 import { CiPage } from './pages/CiPage.tsx';
 import { CisPage } from './pages/CisPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -10,6 +12,7 @@ import { NotBuiltPage } from './pages/NotBuiltPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
 import { OrganisationsPage } from './pages/OrganisationsPage.tsx';
+import { RolloutPage } from './pages/RolloutPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { SitePage } from './pages/SitePage.tsx';
 import { SitesPage } from './pages/SitesPage.tsx';
@@ -36,6 +39,9 @@ function Routed() {
         <Route path="catalogue" element={<CataloguePage />} />
         <Route path="configuration" element={<CisPage />} />
         <Route path="configuration/:id" element={<CiPage />} />
+        <Route path="connections" element={<ConnectionsPage />} />
+        <Route path="connections/:id" element={<ConnectionPage />} />
+        <Route path="rollout" element={<RolloutPage />} />
         {AREAS.filter((a) => !a.built).map((area) => (
           <Route key={area.id} path={area.path} element={<NotBuiltPage area={area} />} />
         ))}
