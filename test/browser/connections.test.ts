@@ -198,6 +198,13 @@ describe('connections and the roll-out', () => {
     const quotes = page.getByRole('region', { name: 'Quotes' });
     await quotes.getByRole('row', { name: /Northlink/ }).waitFor();
     assert.equal(await quotes.getByRole('row').count(), 2, 'only the chosen quote');
+
+    // The map colours the customer's two sites by how far each one's connection has got.
+    await nav(page).getByRole('link', { name: 'Sites' }).click();
+    await page.getByRole('status').filter({ hasText: 'Showing 2 sites.' }).waitFor();
+    const key = page.getByRole('list', { name: 'Key to the map' });
+    await key.filter({ hasText: /Live\s+\(1\)/ }).waitFor();
+    assert.match(await key.innerText(), /Live\s+\(1\)[\s\S]*(Installed|Surveyed)\s+\(1\)[\s\S]*No connection\s+\(0\)/);
     assert.equal(await page.getByRole('region', { name: 'Next step' }).count(), 0);
     await assertAccessible(page, "a customer's connection");
     await page.goto(`${env.url}/connections/${ids.other}`);

@@ -18,7 +18,24 @@ const STYLE: Record<string, { colour: string; shape: 'circle' | 'square' | 'diam
   dormant: { colour: '#8a6d00', shape: 'diamond' },
   retired: { colour: '#4c6272', shape: 'triangle' },
   closed: { colour: '#d5281b', shape: 'cross' },
+  // A site's connection: how far its most advanced connection has gone.
+  live: { colour: '#007f3b', shape: 'circle' },
+  installed: { colour: '#330072', shape: 'diamond' },
+  surveyed: { colour: '#8a6d00', shape: 'diamond' },
+  ordered: { colour: '#005eb8', shape: 'square' },
+  quoted: { colour: '#4c6272', shape: 'square' },
+  requested: { colour: '#4c6272', shape: 'triangle' },
+  none: { colour: '#d5281b', shape: 'cross' },
 };
+
+/** What the map colours sites by: the states in the key's order, a site's state, and its label. */
+export interface Colouring {
+  states: readonly string[];
+  stateOf: (site: Site) => string;
+  label: (state: string) => string;
+}
+
+export const BY_SITE_STATE: Colouring = { states: MAP_STATES, stateOf: (site) => site.state, label: stateLabel };
 const styleOf = (state: string) => STYLE[state] ?? STYLE.retired!;
 
 export function Marker({ state, x, y, size = 6 }: { state: string; x: number; y: number; size?: number }) {
@@ -39,17 +56,17 @@ export function Marker({ state, x, y, size = 6 }: { state: string; x: number; y:
 }
 
 /** The legend: an ordinary list, read in order, with each state's mark and how many sites have it. */
-export function MapLegend({ sites }: { sites: Site[] }) {
+export function MapLegend({ sites, colouring = BY_SITE_STATE }: { sites: Site[]; colouring?: Colouring }) {
   const counts = new Map<string, number>();
-  for (const s of sites) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+  for (const s of sites) counts.set(colouring.stateOf(s), (counts.get(colouring.stateOf(s)) ?? 0) + 1);
   return (
     <ul className="map-legend" aria-label="Key to the map">
-      {MAP_STATES.map((state) => (
+      {colouring.states.map((state) => (
         <li key={state}>
           <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
             <Marker state={state} x={10} y={10} />
           </svg>
-          {stateLabel(state)} <span className="muted">({counts.get(state) ?? 0})</span>
+          {colouring.label(state)} <span className="muted">({counts.get(state) ?? 0})</span>
         </li>
       ))}
     </ul>
@@ -63,7 +80,19 @@ function loadDistricts(): Promise<Location[]> {
   return districts;
 }
 
-export function SiteMap({ sites, label, fit = true, width = 640 }: { sites: Site[]; label: string; fit?: boolean; width?: number }) {
+export function SiteMap({
+  sites,
+  label,
+  fit = true,
+  width = 640,
+  colouring = BY_SITE_STATE,
+}: {
+  sites: Site[];
+  label: string;
+  fit?: boolean;
+  width?: number;
+  colouring?: Colouring;
+}) {
   const navigate = useNavigate();
   const [land, setLand] = useState<Location[]>([]);
   useEffect(() => {
@@ -97,9 +126,9 @@ export function SiteMap({ sites, label, fit = true, width = 640 }: { sites: Site
         {located.map((site) => {
           const p = map.project(site.location);
           return (
-            <a key={site.id} href={`/sites/${site.id}`} onClick={(e) => open(e, site.id)} aria-label={`${site.name}, ${site.organisation.name}: ${stateLabel(site.state)}`} className="site-map__site">
-              <title>{`${site.name} (${stateLabel(site.state)})`}</title>
-              <Marker state={site.state} x={p.x} y={p.y} size={size} />
+            <a key={site.id} href={`/sites/${site.id}`} onClick={(e) => open(e, site.id)} aria-label={`${site.name}, ${site.organisation.name}: ${colouring.label(colouring.stateOf(site))}`} className="site-map__site">
+              <title>{`${site.name} (${colouring.label(colouring.stateOf(site))})`}</title>
+              <Marker state={colouring.stateOf(site)} x={p.x} y={p.y} size={size} />
             </a>
           );
         })}

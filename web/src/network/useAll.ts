@@ -9,12 +9,17 @@ export interface All<T> {
   capped: boolean;
 }
 
-/** Every record of a list, following the server's cursors page by page up to `cap` (for a map, which shows them all at once). */
+/** Every record of a list, following the server's cursors page by page up to `cap` (for a map,
+ *  which shows them all at once). An empty path loads nothing (the caller may not read it). */
 export function useAll<T>(path: string, query: Query, cap = 5000): All<T> {
   const key = `${path}?${JSON.stringify(query)}`;
   const [state, setState] = useState<All<T>>({ items: [], loaded: false, error: null, capped: false });
   useEffect(() => {
     let current = true;
+    if (!path) {
+      setState({ items: [], loaded: true, error: null, capped: false });
+      return;
+    }
     setState({ items: [], loaded: false, error: null, capped: false });
     (async () => {
       const items: T[] = [];

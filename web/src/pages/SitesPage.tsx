@@ -5,7 +5,8 @@ import { StateTag } from '../components/StateTag.tsx';
 import { usePageTitle } from '../hooks.ts';
 import { ORGANISATION_STATE_LABELS } from '../labels.ts';
 import { SITE_KIND_LABELS, siteKindLabel } from '../network/labels.ts';
-import { MapLegend, SiteMap } from '../network/SiteMap.tsx';
+import { BY_SITE_STATE, MapLegend, SiteMap, type Colouring } from '../network/SiteMap.tsx';
+import { connectionStateLabel, type Connection } from '../connections/types.ts';
 import type { Site } from '../network/types.ts';
 import { useAll } from '../network/useAll.ts';
 import { useSession } from '../session.tsx';
@@ -30,6 +31,9 @@ export function SitesPage() {
   const [whole, setWhole] = useState(params.get('view') === 'uk');
   useEffect(() => setWhole(params.get('view') === 'uk'), [address]); // eslint-disable-line react-hooks/exhaustive-deps
   const sites = useAll<Site>('/sites', { ...query, sort: 'name' });
+  const mayReadConnections = self?.permissions.includes('connections:read') ?? false;
+  const connections = useAll<Connection>(mayReadConnections ? '/connections' : '', {});
+  const colouring = mayReadConnections && connections.loaded && !connections.error ? byConnectionState(connections.items) : BY_SITE_STATE;
   const heading = usePageTitle('Sites');
   const customer = self?.scope === 'organisations';
 
@@ -55,7 +59,7 @@ export function SitesPage() {
       <h1 ref={heading} tabIndex={-1}>
         Sites
       </h1>
-      <p className="lead">{customer ? 'The places where your organisations’ connections terminate.' : 'The places where connections terminate, coloured by their state.'}</p>
+      <p className="lead">{customer ? 'The places where your organisations’ connections terminate, coloured by how far each has got.' : 'The places where connections terminate, coloured by how far each site’s connection has got.'}</p>
       <form className="filters" role="search" aria-label="Sites" onSubmit={submit}>
         <div className="field field--grow">
           <label htmlFor="site-q">Name or ODS code</label>
@@ -119,8 +123,8 @@ export function SitesPage() {
             </fieldset>
           </div>
           <div className="map-layout">
-            <SiteMap sites={sites.items} fit={!whole} label={`Map of ${sites.items.length} sites; each is a link to the site`} />
-            <MapLegend sites={sites.items} />
+            <SiteMap sites={sites.items} fit={!whole} colouring={colouring} label={`Map of ${sites.items.length} sites; each is a link to the site`} />
+            <MapLegend sites={sites.items} colouring={colouring} />
           </div>
         </section>
       )}
@@ -167,4 +171,22 @@ function countText(shown: number, capped: boolean, filtered: boolean): string {
   if (shown === 0) return filtered ? 'No sites match your search.' : 'There are no sites to show.';
   const noun = shown === 1 ? 'site' : 'sites';
   return capped ? `Showing the first ${shown} ${noun}; narrow the search to see the rest.` : `Showing ${shown} ${noun}.`;
+}
+
+/** Open connection states from the furthest along; a site takes the furthest of its connections. */
+const PROGRESS = ['live', 'installed', 'surveyed', 'ordered', 'quoted', 'requested'] as const;
+
+function byConnectionState(connections: Connection[]): Colouring {
+  const furthest = new Map<number, string>();
+  for (const c of connections) {
+    const rank = PROGRESS.indexOf(c.state as (typeof PROGRESS)[number]);
+    if (rank < 0) continue; // ceased and cancelled connections no longer serve the site
+    const held = furthest.get(c.site.id);
+    if (held === undefined || rank < PROGRESS.indexOf(held as (typeof PROGRESS)[number])) furthest.set(c.site.id, c.state);
+  }
+  return {
+    states: [...PROGRESS, 'none'],
+    stateOf: (site) => furthest.get(site.id) ?? 'none',
+    label: (state) => (state === 'none' ? 'No connection' : connectionStateLabel(state)),
+  };
 }
