@@ -205,6 +205,16 @@ describe('connections and the roll-out', () => {
     const key = page.getByRole('list', { name: 'Key to the map' });
     await key.filter({ hasText: /Live\s+\(1\)/ }).waitFor();
     assert.match(await key.innerText(), /Live\s+\(1\)[\s\S]*(Installed|Surveyed)\s+\(1\)[\s\S]*No connection\s+\(0\)/);
+
+    // Organisation → site → connection: the site's page lists its connection and leads to it.
+    const siteRow = page.getByRole('region', { name: 'List of sites' }).getByRole('row', { name: /^The Densham Surgery/ });
+    await siteRow.getByRole('link').first().click();
+    await h1(page).filter({ hasText: 'The Densham Surgery' }).waitFor();
+    const siteConnections = page.getByRole('region', { name: 'Connections' });
+    await siteConnections.getByRole('row', { name: /Live/ }).waitFor();
+    await assertAccessible(page, "a customer's site with its connection");
+    await siteConnections.getByRole('link', { name: /^Connection \d+$/ }).click();
+    await h1(page).filter({ hasText: 'Connection to The Densham Surgery' }).waitFor();
     assert.equal(await page.getByRole('region', { name: 'Next step' }).count(), 0);
     await assertAccessible(page, "a customer's connection");
     await page.goto(`${env.url}/connections/${ids.other}`);

@@ -7,10 +7,11 @@ import { formatDate, formatDateTime } from '../labels.ts';
 import { ciKindLabel, ciStateLabel, siteKindLabel } from '../network/labels.ts';
 import { SiteMap } from '../network/SiteMap.tsx';
 import type { ConfigurationItem, Site } from '../network/types.ts';
+import { connectionStateLabel, type Connection } from '../connections/types.ts';
 import { useSession } from '../session.tsx';
 import '../network/network.css';
 
-/** One site: its organisation, address and location (on a small map), and the CIs kept for it. */
+/** One site: its organisation, address and location (on a small map), its connections and the CIs kept for it. */
 export function SitePage() {
   const { id = '' } = useParams();
   const { can } = useSession();
@@ -101,6 +102,7 @@ export function SitePage() {
         </dl>
         {site.location && <SiteMap sites={[site]} label={`Where ${site.name} is`} width={420} />}
       </div>
+      {can('connections:read') && <SiteConnections siteId={site.id} />}
       {can('cmdb:read') && <SiteCis siteId={site.id} />}
       {can('journal:read') && <Journal path={`/sites/${site.id}/journal`} refresh={0} />}
     </>
@@ -143,6 +145,42 @@ function SiteCis({ siteId }: { siteId: number }) {
         <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
           {list.loading ? 'Loading…' : 'Show more'}
         </button>
+      )}
+    </section>
+  );
+}
+
+function SiteConnections({ siteId }: { siteId: number }) {
+  const list = usePagedList<Connection>('/connections', { siteId, limit: 50, sort: 'id' });
+  return (
+    <section aria-labelledby="site-connections-heading">
+      <h2 id="site-connections-heading">Connections</h2>
+      {list.error && <ProblemMessage error={list.error} />}
+      {list.loaded && list.items.length === 0 && <p>This site has no connection yet.</p>}
+      {list.items.length > 0 && (
+        <table className="table">
+          <caption className="visually-hidden">Connections at this site</caption>
+          <thead>
+            <tr>
+              <th scope="col">Connection</th>
+              <th scope="col">Product</th>
+              <th scope="col">Supplier</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <Link to={`/connections/${c.id}`}>Connection {c.id}</Link>
+                </td>
+                <td>{c.product.name}</td>
+                <td>{c.supplier?.name ?? '—'}</td>
+                <td>{connectionStateLabel(c.state)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );
