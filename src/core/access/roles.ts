@@ -15,7 +15,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses', 'connections', 'rollout'] as const;
+export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses', 'connections', 'rollout', 'incidents', 'requests', 'service_levels'] as const;
 export type Area = (typeof AREAS)[number];
 export type Permission = `${Area}:${'read' | 'write'}`;
 
@@ -25,10 +25,23 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   administrator: ['*'],
   // Read-only, everything: the auditor must see all the evidence and change none of it.
   auditor: ['*:read'],
-  service_desk_agent: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read'],
-  service_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write', 'connections:read', 'rollout:read'],
-  change_approver: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'rollout:read'],
-  programme_manager: ['organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read', 'rollout:write'],
+  service_desk_agent: [
+    'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read',
+    'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read',
+  ],
+  service_manager: [
+    'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write', 'connections:read', 'rollout:read',
+    'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read', 'service_levels:write',
+  ],
+  // Approves requests (and, later, changes); reads incidents for the context of what it approves.
+  change_approver: [
+    'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'rollout:read',
+    'incidents:read', 'requests:read', 'requests:write', 'service_levels:read',
+  ],
+  programme_manager: [
+    'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read', 'rollout:write',
+    'incidents:read', 'requests:read', 'requests:write', 'service_levels:read',
+  ],
   // Customers read their own organisations and their sites (the scope narrows which); suppliers
   // see only work handed to their company, and their own company's record, contracts and prices.
   // Neither reads the catalogue or other suppliers: supplier prices are commercial.
@@ -38,8 +51,11 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   // lifecycle. A customer reads their organisations' connections and may request one for their
   // own site; a supplier's engineer reads the connections ordered from their company and records
   // survey and install on them (the connections service narrows those writes).
-  customer: ['organisations:read', 'journal:read', 'network:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write'],
-  supplier: ['suppliers:read', 'connections:read', 'connections:write'],
+  // Incidents and requests: a customer reports and follows their organisations' own (the portal);
+  // a supplier's engineer sees, accepts and updates incidents handed to their company, and reads
+  // the service level clocks on them (the scope narrows which).
+  customer: ['organisations:read', 'journal:read', 'network:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read'],
+  supplier: ['suppliers:read', 'connections:read', 'connections:write', 'incidents:read', 'incidents:write', 'service_levels:read'],
 };
 
 /** Roles that see the whole network; the others are scoped to organisations or a supplier. */
