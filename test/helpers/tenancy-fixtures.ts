@@ -6,6 +6,7 @@ import { principalFor } from '../../src/core/auth/principals.ts';
 import { CMDB_TENANCY_FIXTURES } from './cmdb-fixtures.ts';
 import { NETWORK_TENANCY_FIXTURES } from './network-fixtures.ts';
 import { CONNECTION_TENANCY_FIXTURES } from './connection-fixtures.ts';
+import { INCIDENT_TENANCY_FIXTURES } from './incident-fixtures.ts';
 
 /**
  * For each scoped record type a route can declare as its `resource`, how to make one that
@@ -72,6 +73,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   ...CMDB_TENANCY_FIXTURES,
   ...NETWORK_TENANCY_FIXTURES,
   ...CONNECTION_TENANCY_FIXTURES,
+  ...INCIDENT_TENANCY_FIXTURES,
 };
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {

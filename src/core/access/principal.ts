@@ -44,7 +44,8 @@ export const SYSTEM_PRINCIPAL: Principal = {
 };
 
 export function actorOf(principal: Principal): Actor {
-  return { id: principal.userId, name: principal.username };
+  // n3sp itself, or someone known only by an e-mail address, has no user id to name.
+  return { id: principal.userId || null, name: principal.username };
 }
 
 /** Who writes, and within which scope: a person, or n3sp itself on a person's behalf (a

@@ -15,7 +15,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses', 'connections', 'rollout', 'incidents', 'requests', 'service_levels'] as const;
+export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses', 'connections', 'rollout', 'incidents', 'requests', 'service_levels', 'teams'] as const;
 export type Area = (typeof AREAS)[number];
 export type Permission = `${Area}:${'read' | 'write'}`;
 
@@ -27,20 +27,20 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   auditor: ['*:read'],
   service_desk_agent: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read',
-    'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read',
+    'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read', 'teams:read',
   ],
   service_manager: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write', 'connections:read', 'rollout:read',
-    'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read', 'service_levels:write',
+    'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read', 'service_levels:write', 'teams:read', 'teams:write',
   ],
   // Approves requests (and, later, changes); reads incidents for the context of what it approves.
   change_approver: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'rollout:read',
-    'incidents:read', 'requests:read', 'requests:write', 'service_levels:read',
+    'incidents:read', 'requests:read', 'requests:write', 'service_levels:read', 'teams:read',
   ],
   programme_manager: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read', 'rollout:write',
-    'incidents:read', 'requests:read', 'requests:write', 'service_levels:read',
+    'incidents:read', 'requests:read', 'requests:write', 'service_levels:read', 'teams:read',
   ],
   // Customers read their own organisations and their sites (the scope narrows which); suppliers
   // see only work handed to their company, and their own company's record, contracts and prices.

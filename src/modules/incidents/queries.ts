@@ -1,0 +1,214 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../../core/db/database.ts';
+import type { Tx } from '../../core/journal/journal.ts';
+import type { Scope } from '../../core/access/principal.ts';
+import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
+import { paginate } from '../../core/http/pagination.ts';
+import { OPEN_STATES } from '../../domain/incident-lifecycle.ts';
+import type { IncidentListRequest } from './schemas.ts';
+
+/**
+ * An incident belongs to its caller's organisation and, once handed off, to the supplier holding
+ * it: a customer sees their organisations' incidents, a supplier's engineer those handed to
+ * their company.
+ */
+export const INCIDENT_SCOPE = { organisation: 'incident.organisation_id', supplier: 'incident.supplier_id' };
+
+function selectIncidents(db: Db | Tx, scope: Scope) {
+  return db
+    .selectFrom('incident')
+    .innerJoin('organisation as org', 'org.id', 'incident.organisation_id')
+    .leftJoin('site', 'site.id', 'incident.site_id')
+    .leftJoin('team', 'team.id', 'incident.team_id')
+    .leftJoin('app_user as assignee', 'assignee.id', 'incident.assignee_id')
+    .leftJoin('supplier', 'supplier.id', 'incident.supplier_id')
+    .leftJoin('incident as parent', 'parent.id', 'incident.parent_id')
+    .select([
+      'incident.id',
+      'incident.number',
+      'incident.title',
+      'incident.state',
+      'incident.priority',
+      'incident.impact',
+      'incident.urgency',
+      'incident.category',
+      'incident.source',
+      'incident.organisation_id',
+      'incident.site_id',
+      'incident.team_id',
+      'incident.assignee_id',
+      'incident.supplier_id',
+      'incident.major',
+      'incident.parent_id',
+      'incident.sla_due_at',
+      'incident.created_at',
+      'incident.updated_at',
+      'incident.version',
+      'org.ods_code as organisation_ods_code',
+      'org.name as organisation_name',
+      'site.name as site_name',
+      'team.code as team_code',
+      'team.name as team_name',
+      'assignee.display_name as assignee_name',
+      'supplier.code as supplier_code',
+      'supplier.name as supplier_name',
+      'parent.number as parent_number',
+      'parent.title as parent_title',
+    ])
+    .where(inScope(scope, INCIDENT_SCOPE));
+}
+
+export type IncidentSummaryRow = Awaited<ReturnType<ReturnType<typeof selectIncidents>['executeTakeFirstOrThrow']>>;
+
+export function findIncidentDetail(db: Db | Tx, scope: Scope, id: number) {
+  return selectIncidents(db, scope)
+    .leftJoin('app_user as caller', 'caller.id', 'incident.caller_id')
+    .select([
+      'incident.description',
+      'incident.caller_id',
+      'incident.caller_name',
+      'incident.caller_email',
+      'caller.display_name as caller_display_name',
+      'caller.email as caller_user_email',
+      'incident.connection_id',
+      'incident.supplier_reference',
+      'incident.handed_off_at',
+      'incident.supplier_accepted_at',
+      'incident.resolution_code',
+      'incident.resolution_notes',
+      'incident.responded_at',
+      'incident.resolved_at',
+      'incident.closed_at',
+      'incident.reopen_count',
+    ])
+    .where('incident.id', '=', id)
+    .executeTakeFirst();
+}
+export type IncidentRow = NonNullable<Awaited<ReturnType<typeof findIncidentDetail>>>;
+
+/** Locks the incident for a change, so two changes to one incident queue rather than interleave. */
+export async function lockIncident(tx: Tx, scope: Scope, id: number): Promise<IncidentRow | undefined> {
+  const locked = await tx.selectFrom('incident').select('id').where('id', '=', id).where(inScope(scope, INCIDENT_SCOPE)).forUpdate().executeTakeFirst();
+  return locked ? findIncidentDetail(tx, { kind: 'network' }, id) : undefined;
+}
+
+const SORTS = {
+  columns: { number: 'incident.id', createdAt: 'incident.created_at', updatedAt: 'incident.updated_at', slaDueAt: 'incident.sla_due_at' },
+  tie: 'incident.id',
+  tieKey: 'id',
+  defaultSort: '-number',
+};
+
+/**
+ * The queue: every filter an agent combines, and full-text search. Search matches the incident's
+ * own words or its notes; a customer's search looks only at the notes they can see, so an
+ * internal work note never leaks through a match.
+ */
+export async function listIncidents(db: Db, scope: Scope, userId: number, request: IncidentListRequest) {
+  let q = selectIncidents(db, scope);
+  if (request.state) {
+    const states = request.state.split(',').flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));
+    q = q.where('incident.state', 'in', states);
+  }
+  if (request.priority) q = q.where('incident.priority', '=', request.priority);
+  if (request.team) q = q.where('team.code', '=', request.team);
+  if (request.assignee === 'me') q = q.where('incident.assignee_id', '=', userId);
+  else if (request.assignee === 'none') q = q.where('incident.assignee_id', 'is', null);
+  else if (request.assignee) q = q.where('incident.assignee_id', '=', Number(request.assignee));
+  if (request.supplier) q = q.where('supplier.code', '=', request.supplier);
+  if (request.organisation) {
+    const org = await db.selectFrom('organisation').select('id').where('ods_code', '=', request.organisation.toUpperCase()).executeTakeFirst();
+    q = q.where(sql<SqlBool>`incident.organisation_id in (${visibleOrganisations([org?.id ?? 0])})`);
+  }
+  if (request.siteId) q = q.where('incident.site_id', '=', request.siteId);
+  if (request.ciId) q = q.where(({ exists, selectFrom }) => exists(selectFrom('incident_ci').select('incident_ci.ci_id').whereRef('incident_ci.incident_id', '=', 'incident.id').where('incident_ci.ci_id', '=', request.ciId!)));
+  if (request.major !== undefined) q = q.where('incident.major', '=', request.major);
+  if (request.parentId) q = q.where('incident.parent_id', '=', request.parentId);
+  if (request.breached !== undefined) {
+    q = q.where(request.breached ? sql<SqlBool>`incident.sla_due_at < now()` : sql<SqlBool>`incident.sla_due_at >= now()`);
+  }
+  if (request.q) q = q.where(matchesSearch(request.q, scope.kind !== 'organisations'));
+  return paginate(q, SORTS, request);
+}
+
+function matchesSearch(text: string, seesWorkNotes: boolean): Expression<SqlBool> {
+  const query = sql`websearch_to_tsquery('english', ${text})`;
+  const visible = seesWorkNotes ? sql`true` : sql`n.customer_visible`;
+  return sql<SqlBool>`incident.id in (
+    select id from incident where search @@ ${query}
+    union
+    select n.incident_id from incident_note n where n.search @@ ${query} and ${visible})`;
+}
+
+export function notesOf(db: Db | Tx, incidentId: number, customerView: boolean) {
+  let q = db
+    .selectFrom('incident_note')
+    .select(['id', 'kind', 'customer_visible', 'body', 'author_name', 'source', 'created_at'])
+    .where('incident_id', '=', incidentId);
+  if (customerView) q = q.where('customer_visible', '=', true);
+  return q.orderBy('id').execute();
+}
+
+export function cisOf(db: Db | Tx, incidentId: number) {
+  return db
+    .selectFrom('incident_ci')
+    .innerJoin('configuration_item as ci', 'ci.id', 'incident_ci.ci_id')
+    .select(['ci.id', 'ci.name', 'ci.kind'])
+    .where('incident_ci.incident_id', '=', incidentId)
+    .orderBy('ci.name')
+    .execute();
+}
+
+export function childrenOf(db: Db | Tx, scope: Scope, parentId: number) {
+  return db
+    .selectFrom('incident')
+    .select(['id', 'number', 'title', 'state', 'organisation_id', 'supplier_id', 'caller_email', 'caller_id', 'responded_at'])
+    .where('parent_id', '=', parentId)
+    .where(inScope(scope, INCIDENT_SCOPE))
+    .orderBy('id')
+    .execute();
+}
+
+/** The parent chain above an incident, nearest first: a link must not make a loop. */
+export async function ancestorsOf(db: Db | Tx, id: number): Promise<number[]> {
+  const rows = await sql<{ id: number }>`
+    with recursive up (id, parent_id, depth) as (
+      select id, parent_id, 0 from incident where id = ${id}
+      union all
+      select i.id, i.parent_id, up.depth + 1 from incident i join up on i.id = up.parent_id where up.depth < 100
+    ) select id from up where depth > 0 order by depth`.execute(db);
+  return rows.rows.map((r) => Number(r.id));
+}
+
+/** A site the caller may report a fault for, with its organisation. */
+export function siteInScope(db: Db | Tx, scope: Scope, siteId: number) {
+  return db
+    .selectFrom('site')
+    .select(['site.id', 'site.name', 'site.organisation_id', 'site.state'])
+    .where('site.id', '=', siteId)
+    .where(inScope(scope, { organisation: 'site.organisation_id' }))
+    .executeTakeFirst();
+}
+
+export function connectionOfSite(db: Db | Tx, connectionId: number) {
+  return db.selectFrom('connection').select(['id', 'site_id', 'organisation_id', 'product_id', 'ci_id']).where('id', '=', connectionId).executeTakeFirst();
+}
+
+/** Who hears about an incident by e-mail: its caller, the person or team it is assigned to. */
+export async function contactsOf(db: Db | Tx, incident: { caller_id: number | null; caller_email: string | null; caller_name: string | null; assignee_id: number | null; team_id: number | null; supplier_id: number | null }) {
+  const userEmail = async (id: number | null) =>
+    id === null ? undefined : db.selectFrom('app_user').select(['email', 'display_name']).where('id', '=', id).where('active', '=', true).executeTakeFirst();
+  const caller = await userEmail(incident.caller_id);
+  const assignee = await userEmail(incident.assignee_id);
+  const team = incident.team_id === null ? undefined : await db.selectFrom('team').select(['email', 'name']).where('id', '=', incident.team_id).executeTakeFirst();
+  const supplierContacts =
+    incident.supplier_id === null
+      ? []
+      : await db.selectFrom('supplier_contact').select(['email', 'name']).where('supplier_id', '=', incident.supplier_id).where('email', 'is not', null).execute();
+  const callerAddress = incident.caller_email ?? caller?.email ?? null;
+  return {
+    caller: callerAddress ? [{ address: callerAddress, name: incident.caller_name ?? caller?.display_name ?? null }] : [],
+    resolver: assignee?.email ? [{ address: assignee.email, name: assignee.display_name }] : team?.email ? [{ address: team.email, name: team.name }] : [],
+    supplier: supplierContacts.map((c) => ({ address: c.email!, name: c.name })),
+  };
+}

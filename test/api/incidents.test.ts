@@ -1,0 +1,340 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { testEnv, type TestEnv } from '../helpers/harness.ts';
+import { clientAs, makeOrganisation, makeUser } from '../helpers/factories.ts';
+import { makeSite, makeSupplier } from '../helpers/network-fixtures.ts';
+import { makeTeam } from '../helpers/incident-fixtures.ts';
+import type { ApiClient } from '../helpers/api-client.ts';
+
+let env: TestEnv;
+let desk: ApiClient;
+let deskUser: { id: number };
+let manager: ApiClient;
+let practice: { ods_code: string; name: string };
+let site: { id: number; name: string };
+let customer: ApiClient;
+let otherCustomer: ApiClient;
+let supplier: { id: number; code: string };
+let engineer: ApiClient;
+let otherEngineer: ApiClient;
+let team: { id: number; code: string };
+
+const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
+
+before(async () => {
+  env = await testEnv();
+  const d = await clientAs(env, { roles: ['service_desk_agent'] });
+  desk = d.api;
+  deskUser = d.user;
+  manager = (await clientAs(env, { roles: ['service_manager'] })).api;
+  practice = await makeOrganisation(env, { name: 'Riverside Surgery' });
+  site = await makeSite(env, practice.ods_code, { name: 'Riverside Main Surgery' });
+  customer = (await clientAs(env, { roles: ['customer'], organisations: [practice.ods_code] })).api;
+  const elsewhere = await makeOrganisation(env, { name: 'Hilltop Practice' });
+  otherCustomer = (await clientAs(env, { roles: ['customer'], organisations: [elsewhere.ods_code] })).api;
+  supplier = await makeSupplier(env, { regions: [] });
+  const rival = await makeSupplier(env, { regions: [] });
+  engineer = (await clientAs(env, { roles: ['supplier'], supplierId: supplier.id })).api;
+  otherEngineer = (await clientAs(env, { roles: ['supplier'], supplierId: rival.id })).api;
+  team = await makeTeam(env, { memberIds: [deskUser.id] });
+});
+after(() => env.close());
+
+async function logIncident(api: ApiClient = desk, body: Record<string, unknown> = {}) {
+  const asDesk = api === desk ? { impact: 'medium' } : {};
+  const created = await api.post('/api/v1/incidents', { title: 'No connectivity at reception', siteId: site.id, urgency: 'high', ...asDesk, ...body });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created.body;
+}
+
+async function move(id: number, to: string, api: ApiClient = desk, extra: Record<string, unknown> = {}) {
+  const current = await api.get(`/api/v1/incidents/${id}`);
+  return api.post(`/api/v1/incidents/${id}/transitions`, { to, ...extra }, ifMatch(current.body.version));
+}
+
+describe('logging an incident', () => {
+  test('the desk logs one: numbered INC0000001 style, priority from impact × urgency, the organisation from the site', async () => {
+    const incident = await logIncident();
+    assert.match(incident.number, /^INC\d{7}$/);
+    assert.equal(incident.priority, 'P2', 'medium impact × high urgency is P2 in the default matrix');
+    assert.equal(incident.state, 'new');
+    assert.equal(incident.organisation.odsCode, practice.ods_code);
+    assert.deepEqual(incident.site, { id: site.id, name: site.name });
+    assert.equal(incident.source, 'agent');
+    const next = await logIncident();
+    assert.equal(Number(next.number.slice(3)), Number(incident.number.slice(3)) + 1, 'numbers follow one another');
+  });
+
+  test('logged with a team, it starts assigned and counts as responded', async () => {
+    const incident = await logIncident(desk, { teamId: team.id, assigneeId: deskUser.id });
+    assert.equal(incident.state, 'assigned');
+    assert.equal(incident.team.code, team.code);
+    assert.equal(incident.assignee.id, deskUser.id);
+    assert.ok(incident.respondedAt);
+  });
+
+  test('bad input names the field and writes nothing', async () => {
+    const before = await env.rt.db.selectFrom('incident').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ siteId: site.id }, 'title'],
+      [{ title: 'x', siteId: site.id, impact: 'catastrophic' }, 'impact'],
+      [{ title: 'x', siteId: site.id, urgency: 'whenever' }, 'urgency'],
+      [{ title: 'x' }, 'siteId'],
+      [{ title: 'x', siteId: 99_999_999 }, 'siteId'],
+      [{ title: 'x', organisationOdsCode: 'ZZZ999' }, 'organisationOdsCode'],
+      [{ title: 'x', siteId: site.id, assigneeId: deskUser.id }, 'assigneeId'],
+      [{ title: 'x', siteId: site.id, teamId: 99_999 }, 'teamId'],
+      [{ title: 'x', siteId: site.id, ciIds: [99_999_999] }, 'ciIds'],
+      [{ title: 'x', siteId: site.id, category: 'weather' }, 'category'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await desk.post('/api/v1/incidents', body);
+      assert.ok([400, 422].includes(response.status), `${JSON.stringify(body)} → ${response.status}`);
+      assert.ok(response.body.errors.some((e: { field: string }) => e.field.endsWith(field)), `${JSON.stringify(body)} should name ${field}: ${JSON.stringify(response.body)}`);
+    }
+    const afterCount = await env.rt.db.selectFrom('incident').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    assert.equal(afterCount.n, before.n);
+  });
+
+  test('the priority matrix is configurable: a service manager changes it and new incidents follow it', async () => {
+    const current = await manager.get('/api/v1/incident-settings');
+    assert.equal(current.status, 200);
+    const settings = structuredClone(current.body);
+    settings.matrix.cells.medium.high = 'P1';
+    assert.equal((await desk.request('PUT', '/api/v1/incident-settings', settings, { 'if-match': current.headers.etag as string })).status, 403, 'an agent cannot change it');
+    const inconsistent = structuredClone(current.body);
+    inconsistent.matrix.cells.low.high = 'P1';
+    const refused = await manager.request('PUT', '/api/v1/incident-settings', inconsistent, { 'if-match': current.headers.etag as string });
+    assert.equal(refused.status, 400);
+    assert.ok(refused.body.errors.some((e: { field: string }) => e.field === 'matrix.cells.low.high'), JSON.stringify(refused.body));
+    const saved = await manager.request('PUT', '/api/v1/incident-settings', settings, { 'if-match': current.headers.etag as string });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.equal((await manager.request('PUT', '/api/v1/incident-settings', settings, { 'if-match': current.headers.etag as string })).status, 412, 'a stale version is refused');
+    assert.equal((await logIncident()).priority, 'P1');
+    const restored = await manager.request('PUT', '/api/v1/incident-settings', current.body, { 'if-match': saved.headers.etag as string });
+    assert.equal(restored.status, 200);
+    assert.equal((await logIncident()).priority, 'P2');
+  });
+
+  test('changing impact re-prioritises and is journalled', async () => {
+    const incident = await logIncident();
+    const changed = await desk.patch(`/api/v1/incidents/${incident.id}`, { impact: 'high' }, ifMatch(incident.version));
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body.priority, 'P1');
+    assert.equal((await desk.patch(`/api/v1/incidents/${incident.id}`, { impact: 'low' }, ifMatch(incident.version))).status, 412);
+    assert.equal((await desk.patch(`/api/v1/incidents/${incident.id}`, { impact: 'low' })).status, 428);
+    const journal = await desk.get(`/api/v1/incidents/${incident.id}/journal`);
+    const entry = journal.body.items.find((e: { action: string }) => e.action === 'updated');
+    assert.deepEqual(entry.changes.find((c: { field: string }) => c.field === 'priority'), { field: 'priority', before: 'P2', after: 'P1' });
+  });
+});
+
+describe('the lifecycle', () => {
+  test('assign, work, ask the customer (paused), the answer resumes it, resolve, the customer confirms: every step journalled', async () => {
+    const incident = await logIncident();
+    const assigned = await desk.post(`/api/v1/incidents/${incident.id}/assignment`, { teamId: team.id }, ifMatch(incident.version));
+    assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+    assert.equal(assigned.body.state, 'assigned');
+    assert.equal((await move(incident.id, 'in_progress')).body.state, 'in_progress');
+    const question = await desk.post(`/api/v1/incidents/${incident.id}/notes`, { kind: 'question', body: 'Is the router showing a red light?' });
+    assert.equal(question.status, 201);
+    assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.state, 'pending_customer');
+    const answer = await customer.post(`/api/v1/incidents/${incident.id}/notes`, { body: 'Yes, the DSL light is red.' });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(answer.body.kind, 'answer');
+    assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.state, 'in_progress');
+    const resolved = await move(incident.id, 'resolved', desk, { resolutionCode: 'hardware_replaced', resolutionNotes: 'Replaced the router.' });
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+    assert.ok(resolved.body.reopenUntil, 'a resolved incident says until when it may be reopened');
+    const confirmed = await move(incident.id, 'closed', customer);
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    assert.equal(confirmed.body.state, 'closed');
+    const actions = (await desk.get(`/api/v1/incidents/${incident.id}/journal?limit=50`)).body.items.map((e: { action: string }) => e.action).reverse();
+    assert.deepEqual(actions, ['logged', 'assigned', 'in_progress', 'question', 'answered', 'resolved', 'confirmed']);
+  });
+
+  test('every move the lifecycle forbids is refused with the field named, and changes nothing', async () => {
+    const incident = await logIncident();
+    const refused = await move(incident.id, 'closed');
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.errors[0].field, 'to');
+    const noCode = await move(incident.id, 'resolved');
+    assert.equal(noCode.status, 422);
+    assert.equal(noCode.body.errors[0].field, 'resolutionCode');
+    const noTeam = await move(incident.id, 'assigned');
+    assert.equal(noTeam.body.errors[0].field, 'teamId');
+    assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.version, incident.version);
+    assert.equal((await move(incident.id, 'cancelled')).body.state, 'cancelled');
+    const dead = await move(incident.id, 'in_progress');
+    assert.equal(dead.status, 422);
+    assert.match(dead.body.detail, /does not change/);
+  });
+
+  test('a customer may only confirm or reopen, within the reopen window', async () => {
+    const incident = await logIncident(customer);
+    assert.equal(incident.source, 'portal');
+    assert.equal((await move(incident.id, 'resolved', customer, { resolutionCode: 'no_fault_found' })).status, 422);
+    await move(incident.id, 'resolved', desk, { resolutionCode: 'no_fault_found' });
+    const reopened = await move(incident.id, 'in_progress', customer, { note: 'Still no connection at reception.' });
+    assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
+    assert.equal(reopened.body.reopenCount, 1);
+    assert.equal(reopened.body.resolutionCode, null);
+    await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk' });
+    // Pretend it was resolved six days ago: past the five-day window.
+    await env.rt.db.updateTable('incident').set({ resolved_at: new Date(Date.now() - 6 * 86_400_000) }).where('id', '=', incident.id).execute();
+    const late = await move(incident.id, 'in_progress', customer);
+    assert.equal(late.status, 422);
+    assert.match(late.body.detail, /reopen window closed/);
+  });
+
+  test('a resolved incident closes by itself when its reopen window ends (a durable job)', async () => {
+    const incident = await logIncident();
+    await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk' });
+    const job = await sql<{ run_at: Date }>`select run_at from job where kind = 'incident.auto-close' and payload->>'incidentId' = ${String(incident.id)} and state = 'queued'`.execute(env.rt.db);
+    assert.equal(job.rows.length, 1, 'one timer is set');
+    await env.rt.jobs!.drain({ now: new Date(Date.now() + 4 * 86_400_000) });
+    assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.state, 'resolved', 'not before the window ends');
+    await env.rt.jobs!.drain({ now: new Date(Date.now() + 6 * 86_400_000) });
+    const closed = await desk.get(`/api/v1/incidents/${incident.id}`);
+    assert.equal(closed.body.state, 'closed');
+    const entry = (await desk.get(`/api/v1/incidents/${incident.id}/journal`)).body.items[0];
+    assert.equal(entry.actor, 'n3sp');
+    assert.match(entry.summary, /reopen window passed/);
+  });
+});
+
+describe('supplier hand-off', () => {
+  test('handed to a supplier: their engineer sees, accepts and resolves it; another supplier sees nothing; the customer confirms', async () => {
+    const incident = await logIncident(customer);
+    assert.equal((await engineer.get(`/api/v1/incidents/${incident.id}`)).status, 404, 'not theirs until it is handed to them');
+    const handed = await desk.post(`/api/v1/incidents/${incident.id}/hand-off`, { supplierId: supplier.id, note: 'Line fault suspected on the tail circuit' }, ifMatch(incident.version));
+    assert.equal(handed.status, 200, JSON.stringify(handed.body));
+    assert.equal(handed.body.state, 'pending_supplier');
+    assert.equal(handed.body.supplier.id, supplier.id);
+
+    const seen = await engineer.get(`/api/v1/incidents/${incident.id}`);
+    assert.equal(seen.status, 200);
+    const queue = await engineer.get('/api/v1/incidents?state=pending_supplier');
+    assert.ok(queue.body.items.some((i: { id: number }) => i.id === incident.id));
+    assert.ok((await engineer.get(`/api/v1/incidents/${incident.id}/notes`)).body.some((n: { body: string }) => n.body.includes('tail circuit')), 'the supplier reads the hand-off note');
+    assert.equal((await otherEngineer.get(`/api/v1/incidents/${incident.id}`)).status, 404);
+    assert.ok(!(await otherEngineer.get('/api/v1/incidents')).body.items.some((i: { id: number }) => i.id === incident.id));
+    assert.ok(!(await customer.get(`/api/v1/incidents/${incident.id}/notes`)).body.some((n: { body: string }) => n.body.includes('tail circuit')), 'the customer does not read work notes');
+
+    const accepted = await engineer.post(`/api/v1/incidents/${incident.id}/acceptance`, { supplierReference: 'OR-12345' }, ifMatch(seen.body.version));
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.ok(accepted.body.supplierAcceptedAt);
+    assert.equal(accepted.body.supplierReference, 'OR-12345');
+    assert.equal((await engineer.post(`/api/v1/incidents/${incident.id}/acceptance`, {}, ifMatch(accepted.body.version))).status, 409, 'accepted once');
+    assert.equal((await engineer.patch(`/api/v1/incidents/${incident.id}`, { title: 'Renamed' }, ifMatch(accepted.body.version))).status, 422, 'a supplier changes only their reference');
+    assert.equal((await engineer.post(`/api/v1/incidents/${incident.id}/notes`, { kind: 'work_note', body: 'Engineer on site at 14:00' })).status, 201);
+    assert.equal((await move(incident.id, 'cancelled', engineer)).status, 422);
+    const resolved = await move(incident.id, 'resolved', engineer, { resolutionCode: 'fixed_by_supplier', resolutionNotes: 'Joint replaced in the footway box.' });
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+    assert.equal((await move(incident.id, 'closed', engineer)).status, 422, 'the supplier cannot close it');
+    assert.equal((await otherCustomer.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'closed' }, ifMatch(resolved.body.version))).status, 404);
+    const confirmed = await move(incident.id, 'closed', customer);
+    assert.equal(confirmed.body.state, 'closed');
+  });
+
+  test('hand-off is the desk’s: neither the customer nor a supplier can hand an incident on', async () => {
+    const incident = await logIncident(customer);
+    assert.equal((await customer.post(`/api/v1/incidents/${incident.id}/hand-off`, { supplierId: supplier.id, note: 'x' }, ifMatch(incident.version))).status, 403);
+    const bad = await desk.post(`/api/v1/incidents/${incident.id}/hand-off`, { supplierId: 99_999_999, note: 'x' }, ifMatch(incident.version));
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.errors[0].field, 'supplierId');
+  });
+});
+
+describe('the customer portal', () => {
+  test('a customer reports a fault only on their own sites and sees only their organisation', async () => {
+    const foreignSite = await makeSite(env, (await makeOrganisation(env)).ods_code);
+    const refused = await customer.post('/api/v1/incidents', { title: 'Not mine', siteId: foreignSite.id });
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.errors[0].field, 'siteId');
+    assert.equal((await customer.post('/api/v1/incidents', { title: 'No site' })).body.errors[0].field, 'siteId');
+    assert.equal((await customer.post('/api/v1/incidents', { title: 'x', siteId: site.id, impact: 'high' })).body.errors[0].field, 'impact');
+    const mine = await logIncident(customer, { urgency: 'high' });
+    const callerUser = (await customer.get('/api/v1/session')).body;
+    assert.equal(mine.caller.id, callerUser.user?.id ?? mine.caller.id);
+    const list = await customer.get('/api/v1/incidents?limit=200');
+    assert.ok(list.body.items.every((i: { organisation: { odsCode: string } }) => i.organisation.odsCode === practice.ods_code));
+    assert.equal((await otherCustomer.get(`/api/v1/incidents/${mine.id}`)).status, 404);
+    assert.equal((await otherCustomer.post(`/api/v1/incidents/${mine.id}/notes`, { body: 'hello' })).status, 404);
+  });
+});
+
+describe('major incidents and linked incidents', () => {
+  test('a major incident links many; its updates fan out to each; its resolution resolves them', async () => {
+    const major = await logIncident(desk, { title: 'PoP Leeds down', organisationOdsCode: practice.ods_code, siteId: undefined, impact: 'high', urgency: 'high' });
+    const children = [await logIncident(customer), await logIncident(customer), await logIncident()];
+    const declared = await desk.post(`/api/v1/incidents/${major.id}/major`, undefined, ifMatch(major.version));
+    assert.equal(declared.status, 200, JSON.stringify(declared.body));
+    assert.equal(declared.body.major, true);
+    const linked = await desk.post(`/api/v1/incidents/${major.id}/children`, { incidentIds: children.map((c) => c.id) });
+    assert.equal(linked.status, 200, JSON.stringify(linked.body));
+    assert.deepEqual(linked.body.children.map((c: { id: number }) => c.id), children.map((c) => c.id));
+    const loop = await desk.post(`/api/v1/incidents/${children[0].id}/children`, { incidentIds: [major.id] });
+    assert.equal(loop.status, 422, 'a major incident cannot be linked below its own child');
+
+    const update = await desk.post(`/api/v1/incidents/${major.id}/major-updates`, { body: 'Engineers are at the PoP; power supply failed.' });
+    assert.equal(update.status, 201, JSON.stringify(update.body));
+    assert.equal(update.body.fannedOutTo, 3);
+    for (const child of children) {
+      const notes = await customer.get(`/api/v1/incidents/${child.id}/notes`);
+      assert.ok(notes.body.some((n: { body: string; kind: string }) => n.kind === 'major_update' && n.body.includes('power supply failed')), `child ${child.number} got the update`);
+    }
+    assert.equal((await desk.get(`/api/v1/incidents?parentId=${major.id}`)).body.items.length, 3);
+    assert.equal((await desk.get('/api/v1/incidents?major=true')).body.items.some((i: { id: number }) => i.id === major.id), true);
+
+    const resolved = await move(major.id, 'resolved', desk, { resolutionCode: 'power_restored', resolutionNotes: 'Power restored at the PoP.' });
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+    for (const child of children) {
+      const read = await desk.get(`/api/v1/incidents/${child.id}`);
+      assert.equal(read.body.state, 'resolved');
+      assert.equal(read.body.resolutionCode, 'resolved_with_parent');
+    }
+  });
+});
+
+describe('search', () => {
+  test('full-text search over title, description and notes; a customer never matches on a work note', async () => {
+    const word = `zq${Date.now().toString(36)}`;
+    const byTitle = await logIncident(desk, { title: `Intermittent ${word}flap on circuit` });
+    const byDescription = await logIncident(customer, { description: `The ${word}router keeps rebooting` });
+    const byNote = await logIncident(customer);
+    await desk.post(`/api/v1/incidents/${byNote.id}/notes`, { kind: 'work_note', body: `Suspect ${word}secret configuration` });
+    const found = async (api: ApiClient, q: string) => (await api.get(`/api/v1/incidents?q=${encodeURIComponent(q)}`)).body.items.map((i: { id: number }) => i.id);
+    assert.deepEqual(await found(desk, `${word}flap`), [byTitle.id]);
+    assert.deepEqual(await found(desk, `${word}router`), [byDescription.id]);
+    assert.deepEqual(await found(desk, `${word}secret`), [byNote.id]);
+    assert.deepEqual(await found(customer, `${word}secret`), [], 'the work note stays internal');
+    assert.deepEqual(await found(desk, byTitle.number), [byTitle.id], 'the number finds the incident');
+  });
+
+  test('the queue sorts by SLA due and filters combine', async () => {
+    const page = await desk.get('/api/v1/incidents?state=open&sort=slaDueAt&limit=200');
+    assert.equal(page.status, 200);
+    const dues = page.body.items.map((i: { slaDueAt: string | null }) => (i.slaDueAt ? Date.parse(i.slaDueAt) : Infinity));
+    assert.deepEqual(dues, [...dues].sort((a: number, b: number) => a - b));
+    const mine = await desk.get('/api/v1/incidents?assignee=me&state=open');
+    assert.ok(mine.body.items.every((i: { assignee: { id: number } | null }) => i.assignee?.id === deskUser.id));
+    assert.equal((await desk.get('/api/v1/incidents?state=nonsense')).status, 200);
+    assert.equal((await desk.get('/api/v1/incidents?sort=title')).status, 400);
+  });
+});
+
+describe('roles', () => {
+  test('an auditor reads but changes nothing; a customer cannot see the teams', async () => {
+    const auditor = (await clientAs(env, { roles: ['auditor'] })).api;
+    const incident = await logIncident();
+    assert.equal((await auditor.get(`/api/v1/incidents/${incident.id}`)).status, 200);
+    assert.equal((await auditor.post(`/api/v1/incidents/${incident.id}/notes`, { body: 'x' })).status, 403);
+    assert.equal((await customer.get('/api/v1/teams')).status, 403);
+    const user = await makeUser(env, { roles: ['customer'], organisations: [practice.ods_code] });
+    const refused = await manager.post('/api/v1/teams', { code: `t-${user.id}`, name: 'Mixed', memberIds: [user.id] });
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.errors[0].field, 'memberIds');
+  });
+});
