@@ -7,6 +7,7 @@ import { CMDB_TENANCY_FIXTURES } from './cmdb-fixtures.ts';
 import { NETWORK_TENANCY_FIXTURES } from './network-fixtures.ts';
 import { CONNECTION_TENANCY_FIXTURES } from './connection-fixtures.ts';
 import { INCIDENT_TENANCY_FIXTURES } from './incident-fixtures.ts';
+import { REQUEST_TENANCY_FIXTURES } from './request-fixtures.ts';
 
 /**
  * For each scoped record type a route can declare as its `resource`, how to make one that
@@ -74,6 +75,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   ...NETWORK_TENANCY_FIXTURES,
   ...CONNECTION_TENANCY_FIXTURES,
   ...INCIDENT_TENANCY_FIXTURES,
+  ...REQUEST_TENANCY_FIXTURES,
 };
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {

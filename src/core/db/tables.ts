@@ -513,6 +513,9 @@ export interface ServiceRequestTable {
   assignee_id: number | null;
   fulfilled_at: MaybeStamp;
   closed_at: MaybeStamp;
+  /** Migration 0010. */
+  cancelled_at: MaybeStamp;
+  cancellation_reason: string | null;
   sla_due_at: Stamp;
   search: ReadOnly<string>;
   created_at: Stamp;
@@ -531,6 +534,9 @@ export interface RequestTaskTable {
   completed_at: MaybeStamp;
   completed_by: number | null;
   notes: string | null;
+  /** Migration 0010. */
+  step: Generated<string>;
+  skipped_reason: string | null;
   created_at: Stamp;
   updated_at: Stamp;
   version: Generated<number>;
@@ -544,5 +550,7 @@ export interface ServiceRequestNoteTable {
   author_id: number | null;
   author_name: string;
   source: Generated<string>;
+  /** Migration 0010. */
+  search: ReadOnly<string>;
   created_at: Stamp;
 }

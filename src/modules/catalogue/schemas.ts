@@ -47,6 +47,7 @@ export const ProductSchema = Type.Object(
     resilience: Nullable(Type.String()),
     serviceClass: Type.Object({ code: Type.String(), name: Type.String(), availabilityTarget: Type.Number() }),
     description: Nullable(Type.String()),
+    requiresApproval: Type.Boolean({ description: 'Service requests for this product wait for an approver before they are fulfilled' }),
     state: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
@@ -65,6 +66,7 @@ const productFields = {
   resilience: Nullable(OneOf(RESILIENCE)),
   serviceClassCode: Type.String({ minLength: 1, maxLength: 40 }),
   description: Nullable(Type.String({ maxLength: 2000 })),
+  requiresApproval: Type.Boolean(),
   state: OneOf(PRODUCT_STATES),
 };
 
@@ -79,6 +81,7 @@ export const CreateProductBody = Type.Object(
     resilience: Type.Optional(productFields.resilience),
     serviceClassCode: productFields.serviceClassCode,
     description: Type.Optional(productFields.description),
+    requiresApproval: Type.Optional(productFields.requiresApproval),
     state: Type.Optional(productFields.state),
   },
   { additionalProperties: false },

@@ -30,6 +30,7 @@ export function presentProduct(row: ProductRow): Product {
     resilience: row.resilience,
     serviceClass: { code: row.class_code, name: row.class_name, availabilityTarget: Number(row.class_availability) },
     description: row.description,
+    requiresApproval: row.requires_approval,
     state: row.state,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -38,7 +39,7 @@ export function presentProduct(row: ProductRow): Product {
 }
 
 const CLASS_FIELDS = ['code', 'name', 'availabilityTarget', 'fixMinutes'] as const;
-const PRODUCT_FIELDS = ['code', 'name', 'kind', 'accessTechnology', 'bandwidthDownKbps', 'bandwidthUpKbps', 'resilience', 'serviceClass', 'description', 'state'] as const;
+const PRODUCT_FIELDS = ['code', 'name', 'kind', 'accessTechnology', 'bandwidthDownKbps', 'bandwidthUpKbps', 'resilience', 'serviceClass', 'description', 'requiresApproval', 'state'] as const;
 const productView = (p: Product) => ({ ...p, serviceClass: p.serviceClass.code });
 
 export async function getServiceClass(ctx: AppContext, principal: Principal, code: string): Promise<ServiceClassRow> {
@@ -121,6 +122,7 @@ export async function createProduct(tx: Tx, ctx: AppContext, principal: Principa
       resilience: p.resilience,
       service_class_id: classId,
       description: input.description ?? null,
+      requires_approval: input.requiresApproval ?? false,
       state: input.state ?? 'active',
     })
     .returning('id')
@@ -159,6 +161,7 @@ export async function updateProduct(ctx: AppContext, principal: Principal, code:
         resilience: patch.resilience,
         service_class_id: classId,
         description: patch.description,
+        requires_approval: patch.requiresApproval,
         state: patch.state,
         updated_at: new Date(),
         version: eb('version', '+', 1),

@@ -436,58 +436,85 @@ export async function orderIn(tx: Tx, ctx: AppContext, principal: Principal, id:
     .execute();
   const after = (await findConnection(tx, { kind: 'network' }, id))!;
   await journal(tx, ctx, principal, 'ordered', before, after, `Ordered from ${chosen.supplierCode}: ${reason}`);
+  await announce(tx, ctx, { principal, before, after });
   return after;
 }
 
 /** One step of the lifecycle, validated, dated and journaled; ordering goes through orderIn. */
 export async function transitionConnection(ctx: AppContext, principal: Principal, id: number, expectedVersion: number, input: Transition): Promise<ConnectionRow> {
-  return inTransaction(ctx, async (tx) => {
-    if (input.to === 'ordered') {
-      return orderIn(tx, ctx, principal, id, expectedVersion, { supplierId: input.supplierId, contractYears: input.contractYears, popId: input.popId, at: input.at });
-    }
-    const before = await lockConnection(tx, principal.scope, id);
-    if (!before) throw problems.notFound('connection with that id');
-    checkActor(principal, input.to);
-    if (before.version !== expectedVersion) throw problems.preconditionFailed();
-    if (input.supplierId !== undefined) throw problems.invalid('supplierId', 'applies only when ordering');
-    if (input.contractYears !== undefined && input.to !== 'quoted') throw problems.invalid('contractYears', 'applies only when quoting or ordering');
-    if (input.popId !== undefined && before.ci_id === null) throw problems.unprocessable('popId', 'a point of presence is chosen once the connection is ordered');
-    const at = input.at ?? today();
-    const popId = await checkPop(tx, input.popId);
-    const found = checkTransition(snapshotOf(before), { to: input.to, at, circuitReference: input.circuitReference, popGiven: popId !== undefined }, today());
-    if (found.length) throw problems.invalidFields(found);
-    const set: Record<string, unknown> = { state: input.to, [DATE_COLUMNS[STAMPED[input.to]]]: at };
-    if (input.circuitReference !== undefined) set.circuit_reference = input.circuitReference;
-    if (popId !== undefined) set.pop_ci_id = popId;
-    if (input.to === 'quoted') {
-      const years = input.contractYears ?? before.contract_years;
-      const priced = await priceNow(tx, before, at, years);
-      if (!priced.winner) throw problems.unprocessable('to', `no supplier serving region ${before.region_ods_code ?? '(none)'} prices ${before.product_code}`);
-      await storeQuotes(tx, id, priced, years, null);
-      Object.assign(set, {
-        contract_years: years,
-        install_charge: priced.winner.installCharge,
-        annual_rental: priced.winner.annualRental,
-        lead_time_days: priced.winner.leadTimeDays,
-        expected_live_on: addDays(at, priced.winner.leadTimeDays),
-        choice_reason: priced.reason,
-      });
-    }
-    await tx
-      .updateTable('connection')
-      .set((eb) => ({ ...set, updated_at: new Date(), version: eb('version', '+', 1) }))
-      .where('id', '=', id)
-      .execute();
-    let after = (await findConnection(tx, { kind: 'network' }, id))!;
-    await relateToPop(tx, ctx, principal, after.ci_id, popId, before.pop_ci_id);
-    if (input.to === 'installed' || (input.circuitReference && after.ci_id !== null)) await changeCi(tx, ctx, principal, after, { externalRef: after.circuit_reference ?? undefined });
-    if (input.to === 'live') await changeCi(tx, ctx, principal, after, { state: 'live' });
-    if (CLOSING_STATES.includes(input.to)) {
-      await releaseHolder(tx, ctx, writerFor(principal), holderOf(id));
-      await changeCi(tx, ctx, principal, after, { state: 'retired' });
-      after = (await findConnection(tx, { kind: 'network' }, id))!;
-    }
-    await journal(tx, ctx, principal, input.to, before, after, `${before.state} → ${input.to} on ${at}`);
-    return after;
-  });
+  return inTransaction(ctx, (tx) => transitionIn(tx, ctx, principal, id, expectedVersion, input));
+}
+
+/** The same step inside the caller's transaction (a service request ceasing its connection). */
+export async function transitionIn(tx: Tx, ctx: AppContext, principal: Principal, id: number, expectedVersion: number, input: Transition): Promise<ConnectionRow> {
+  if (input.to === 'ordered') {
+    return orderIn(tx, ctx, principal, id, expectedVersion, { supplierId: input.supplierId, contractYears: input.contractYears, popId: input.popId, at: input.at });
+  }
+  const before = await lockConnection(tx, principal.scope, id);
+  if (!before) throw problems.notFound('connection with that id');
+  checkActor(principal, input.to);
+  if (before.version !== expectedVersion) throw problems.preconditionFailed();
+  if (input.supplierId !== undefined) throw problems.invalid('supplierId', 'applies only when ordering');
+  if (input.contractYears !== undefined && input.to !== 'quoted') throw problems.invalid('contractYears', 'applies only when quoting or ordering');
+  if (input.popId !== undefined && before.ci_id === null) throw problems.unprocessable('popId', 'a point of presence is chosen once the connection is ordered');
+  const at = input.at ?? today();
+  const popId = await checkPop(tx, input.popId);
+  const found = checkTransition(snapshotOf(before), { to: input.to, at, circuitReference: input.circuitReference, popGiven: popId !== undefined }, today());
+  if (found.length) throw problems.invalidFields(found);
+  const set: Record<string, unknown> = { state: input.to, [DATE_COLUMNS[STAMPED[input.to]]]: at };
+  if (input.circuitReference !== undefined) set.circuit_reference = input.circuitReference;
+  if (popId !== undefined) set.pop_ci_id = popId;
+  if (input.to === 'quoted') {
+    const years = input.contractYears ?? before.contract_years;
+    const priced = await priceNow(tx, before, at, years);
+    if (!priced.winner) throw problems.unprocessable('to', `no supplier serving region ${before.region_ods_code ?? '(none)'} prices ${before.product_code}`);
+    await storeQuotes(tx, id, priced, years, null);
+    Object.assign(set, {
+      contract_years: years,
+      install_charge: priced.winner.installCharge,
+      annual_rental: priced.winner.annualRental,
+      lead_time_days: priced.winner.leadTimeDays,
+      expected_live_on: addDays(at, priced.winner.leadTimeDays),
+      choice_reason: priced.reason,
+    });
+  }
+  await tx
+    .updateTable('connection')
+    .set((eb) => ({ ...set, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+  let after = (await findConnection(tx, { kind: 'network' }, id))!;
+  await relateToPop(tx, ctx, principal, after.ci_id, popId, before.pop_ci_id);
+  if (input.to === 'installed' || (input.circuitReference && after.ci_id !== null)) await changeCi(tx, ctx, principal, after, { externalRef: after.circuit_reference ?? undefined });
+  if (input.to === 'live') await changeCi(tx, ctx, principal, after, { state: 'live' });
+  if (CLOSING_STATES.includes(input.to)) {
+    await releaseHolder(tx, ctx, writerFor(principal), holderOf(id));
+    await changeCi(tx, ctx, principal, after, { state: 'retired' });
+    after = (await findConnection(tx, { kind: 'network' }, id))!;
+  }
+  await journal(tx, ctx, principal, input.to, before, after, `${before.state} → ${input.to} on ${at}`);
+  await announce(tx, ctx, { principal, before, after });
+  return after;
+}
+
+/**
+ * Who else follows a connection's lifecycle (the service request that asked for it, or one that
+ * ceases it) without the connections module knowing them: each listener runs inside the step's
+ * transaction, after the step is written and journaled, so what it changes commits with the step
+ * or not at all, and a listener's refusal refuses the step.
+ */
+export interface ConnectionChange {
+  principal: Principal;
+  before: ConnectionRow;
+  after: ConnectionRow;
+}
+export type ConnectionChangeListener = (tx: Tx, ctx: AppContext, change: ConnectionChange) => Promise<void>;
+const changeListeners: ConnectionChangeListener[] = [];
+export const connectionChanges = {
+  listen(listener: ConnectionChangeListener): void {
+    if (!changeListeners.includes(listener)) changeListeners.push(listener);
+  },
+};
+async function announce(tx: Tx, ctx: AppContext, change: ConnectionChange): Promise<void> {
+  for (const listener of changeListeners) await listener(tx, ctx, change);
 }

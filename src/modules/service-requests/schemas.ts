@@ -1,0 +1,206 @@
+import { Type, type Static } from 'typebox';
+import { Nullable, OneOf, PageQuery } from '../../core/http/schemas.ts';
+import { REQUEST_KINDS, REQUEST_STATES } from '../../domain/request-lifecycle.ts';
+
+const Stamp = Type.String({ format: 'date-time' });
+const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
+const Named = Type.Object({ id: Type.Integer(), name: Type.String() });
+const TeamRef = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+
+export const RequestTaskSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    position: Type.Integer(),
+    step: Type.String({ description: 'The step of the kind\'s plan: quote_and_order, survey, cease_circuit, grant_access, …' }),
+    title: Type.String(),
+    state: Type.String({ description: 'open, done or skipped' }),
+    completesItself: Nullable(Type.String({ description: 'The connection state that completes this task by itself' })),
+    skippable: Type.Boolean(),
+    team: Nullable(TeamRef),
+    assignee: Nullable(Named),
+    completedAt: Nullable(Stamp),
+    completedBy: Nullable(Named),
+    notes: Nullable(Type.String()),
+    skippedReason: Nullable(Type.String()),
+    version: Type.Integer(),
+  },
+  { $id: 'ServiceRequestTask' },
+);
+export type RequestTask = Static<typeof RequestTaskSchema>;
+
+export const RequestNoteSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    customerVisible: Type.Boolean(),
+    body: Type.String(),
+    author: Type.Object({ id: Nullable(Type.Integer()), name: Type.String() }),
+    source: Type.String({ description: 'web, api, email or system' }),
+    createdAt: Stamp,
+  },
+  { $id: 'ServiceRequestNote' },
+);
+export type RequestNote = Static<typeof RequestNoteSchema>;
+
+const Clock = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String({ description: 'sla (to the customer), ola (a team), underpinning (a supplier)' }),
+  metric: Type.String({ description: 'response or resolution' }),
+  definition: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+  calendar: Type.String(),
+  targetMs: Type.Number(),
+  state: Type.String(),
+  elapsedBusinessMs: Type.Number(),
+  pausedMs: Type.Number(),
+  remainingMs: Type.Number(),
+  dueAt: Nullable(Stamp),
+  warnAt: Nullable(Stamp),
+  breachedAt: Nullable(Stamp),
+  stoppedAt: Nullable(Stamp),
+});
+
+const RequestFields = {
+  id: Type.Integer(),
+  number: Type.String({ description: 'REQ0000001' }),
+  kind: Type.String(),
+  title: Type.String(),
+  state: Type.String(),
+  priority: Type.String(),
+  organisation: Type.Object({ odsCode: Type.String(), name: Type.String() }),
+  site: Nullable(Named),
+  connection: Nullable(Type.Object({ id: Type.Integer(), state: Type.String() })),
+  product: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  requester: Nullable(Named),
+  team: Nullable(TeamRef),
+  assignee: Nullable(Named),
+  approvalRequired: Type.Boolean(),
+  slaDueAt: Nullable(Stamp),
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  version: Type.Integer(),
+};
+
+export const RequestSummarySchema = Type.Object(RequestFields, { $id: 'ServiceRequest' });
+export type RequestSummary = Static<typeof RequestSummarySchema>;
+
+export const RequestDetailsSchema = Type.Object(
+  {
+    contractYears: Type.Optional(Type.Integer()),
+    targetProduct: Type.Optional(Type.Object({ code: Type.String(), name: Type.String(), bandwidthDownKbps: Nullable(Type.Integer()) })),
+    fromProduct: Type.Optional(Type.Object({ code: Type.String(), bandwidthDownKbps: Nullable(Type.Integer()) })),
+    targetSite: Type.Optional(Named),
+    fromSite: Type.Optional(Named),
+    access: Type.Optional(Type.Object({ name: Type.String(), email: Nullable(Type.String()), to: Type.String() })),
+  },
+  { description: 'What was asked for, as it stood when asked' },
+);
+export type RequestDetails = Static<typeof RequestDetailsSchema>;
+
+export const RequestSchema = Type.Object(
+  {
+    ...RequestFields,
+    description: Type.String(),
+    details: RequestDetailsSchema,
+    approval: Type.Object({
+      decidedBy: Nullable(Named),
+      decidedAt: Nullable(Stamp),
+      rejectionReason: Nullable(Type.String()),
+    }),
+    fulfilledAt: Nullable(Stamp),
+    closedAt: Nullable(Stamp),
+    cancelledAt: Nullable(Stamp),
+    cancellationReason: Nullable(Type.String()),
+    closesAutomaticallyAt: Nullable(Stamp),
+    tasks: Type.Array(Type.Ref('ServiceRequestTask')),
+    notes: Type.Array(Type.Ref('ServiceRequestNote'), { description: 'The notes the caller may see: a customer never sees internal notes' }),
+    clocks: Type.Array(Clock),
+    nextStates: Type.Array(Type.String(), { description: 'What the caller may move the request to through /transitions now' }),
+  },
+  { $id: 'ServiceRequestDetail' },
+);
+export type Request = Static<typeof RequestSchema>;
+
+export const CreateRequestBody = Type.Object(
+  {
+    kind: OneOf(REQUEST_KINDS),
+    title: Type.Optional(Text(200, 'A title is made up from what is asked when none is given')),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    siteId: Type.Optional(Type.Integer({ minimum: 1, description: 'new_connection: the site; access: optionally, the site it is for' })),
+    organisationOdsCode: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{3,12}$', description: 'access: the organisation, when no site is given' })),
+    connectionId: Type.Optional(Type.Integer({ minimum: 1, description: 'bandwidth_upgrade, move, cease: the live connection' })),
+    productCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'new_connection: the product; bandwidth_upgrade: the product to upgrade to' })),
+    targetSiteId: Type.Optional(Type.Integer({ minimum: 1, description: 'move: the site to move the connection to' })),
+    contractYears: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'new_connection' })),
+    access: Type.Optional(
+      Type.Object(
+        { name: Text(200, 'Who needs access'), email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })), to: Text(200, 'What they need access to') },
+        { additionalProperties: false },
+      ),
+    ),
+    priority: Type.Optional(OneOf(PRIORITIES)),
+  },
+  { additionalProperties: false },
+);
+export type CreateRequest = Static<typeof CreateRequestBody>;
+
+export const UpdateRequestBody = Type.Object(
+  {
+    title: Type.Optional(Text(200)),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    priority: Type.Optional(OneOf(PRIORITIES)),
+    teamId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    assigneeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateRequest = Static<typeof UpdateRequestBody>;
+
+export const UpdateTaskBody = Type.Object(
+  {
+    teamId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    assigneeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTask = Static<typeof UpdateTaskBody>;
+
+export const DecisionBody = Type.Object({ reason: Type.Optional(Text(2000)) }, { additionalProperties: false });
+export const RejectBody = Type.Object({ reason: Text(2000, 'Why the request is rejected: the requester is told') }, { additionalProperties: false });
+
+export const TransitionBody = Type.Object(
+  {
+    to: OneOf(REQUEST_STATES),
+    reason: Type.Optional(Text(2000, 'Required to cancel')),
+  },
+  { additionalProperties: false },
+);
+export type Transition = Static<typeof TransitionBody>;
+
+export const CompleteTaskBody = Type.Object({ notes: Type.Optional(Text(2000)) }, { additionalProperties: false });
+export const SkipTaskBody = Type.Object({ reason: Text(2000, 'Why the task is skipped') }, { additionalProperties: false });
+
+export const CreateNoteBody = Type.Object(
+  {
+    body: Text(10_000),
+    customerVisible: Type.Optional(Type.Boolean({ description: "Staff: whether the requester's organisation sees it (default false). A customer's notes are always visible." })),
+  },
+  { additionalProperties: false },
+);
+export type CreateNote = Static<typeof CreateNoteBody>;
+
+export const REQUEST_SORTS = ['createdAt', 'slaDueAt', 'updatedAt'] as const;
+
+export const RequestListQuery = PageQuery(REQUEST_SORTS, {
+  state: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', maxLength: 200, description: `Comma-separated: ${REQUEST_STATES.join(', ')}, or open` })),
+  kind: Type.Optional(OneOf(REQUEST_KINDS)),
+  organisation: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{3,12}$', description: 'ODS code; its child organisations too' })),
+  team: Type.Optional(Type.String({ maxLength: 50, description: 'Assigned team code' })),
+  assignee: Type.Optional(Type.String({ pattern: '^(me|none|[1-9][0-9]{0,15})$', description: 'me, none or a user id' })),
+  connectionId: Type.Optional(Type.Integer({ minimum: 1 })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search over number, title, description and the notes the caller may see' })),
+});
+export type RequestListRequest = Static<typeof RequestListQuery>;
+
+export const RequestParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const TaskParams = Type.Object({ id: Type.Integer({ minimum: 1 }), taskId: Type.Integer({ minimum: 1 }) });
