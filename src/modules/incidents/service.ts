@@ -33,6 +33,7 @@ import {
   type IncidentSummaryRow,
 } from './queries.ts';
 import { incidentSettings } from './settings.ts';
+import { incidentChanges, type IncidentFacts } from './events.ts';
 import type { Accept, Assign, CreateIncident, HandOff, Incident, IncidentSummary, Link, Note, NoteInput, Transition, UpdateIncident } from './schemas.ts';
 
 export const ENTITY = 'incident';
@@ -180,6 +181,25 @@ type IncidentChanges = Partial<{
   parent_id: number | null;
 }>;
 
+function factsOf(row: IncidentRow): IncidentFacts {
+  return {
+    id: row.id,
+    number: row.number,
+    state: row.state,
+    source: row.source,
+    category: row.category,
+    organisationId: row.organisation_id,
+    siteId: row.site_id,
+    connectionId: row.connection_id,
+    supplierId: row.supplier_id,
+    major: row.major,
+    parentId: row.parent_id,
+    createdAt: row.created_at,
+    resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
+  };
+}
+
 function subjectOf(row: Pick<IncidentRow, 'id' | 'number' | 'priority' | 'organisation_id' | 'team_id' | 'supplier_id'>, productId: number | null = null): ClockSubject {
   return { recordType: 'incident', recordId: row.id, recordNumber: row.number, priority: row.priority, organisationId: row.organisation_id, teamId: row.team_id, supplierId: row.supplier_id, productId };
 }
@@ -219,6 +239,7 @@ async function applyChange(tx: Tx, ctx: AppContext, before: IncidentRow, change:
     summary: change.summary,
     changes: changedFields(journalView(before), journalView(after), JOURNAL_FIELDS),
   });
+  await incidentChanges.tell(tx, ctx, { before: factsOf(before), after: factsOf(after) });
   return after;
 }
 
@@ -289,7 +310,7 @@ async function locked(tx: Tx, principal: Principal, id: number, expected: number
  * Logs an incident. A customer reports a fault on one of their own sites (the portal) and is its
  * caller; the desk may log one for any organisation, site or connection, with CIs and a team.
  */
-export async function createIncident(tx: Tx, ctx: AppContext, principal: Principal, input: CreateIncident): Promise<IncidentRow> {
+export async function createIncident(tx: Tx, ctx: AppContext, principal: Principal, input: CreateIncident, options: { source?: 'monitoring' | 'email' } = {}): Promise<IncidentRow> {
   const party = partyOf(principal);
   if (party === 'supplier') throw problems.forbidden('Suppliers update incidents handed to them; they do not log them.');
   const { settings } = await incidentSettings(tx);
@@ -319,7 +340,7 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
     .values({
       title: input.title,
       description: input.description ?? '',
-      source: party === 'customer' ? 'portal' : 'agent',
+      source: options.source ?? (party === 'customer' ? 'portal' : 'agent'),
       caller_id: caller.id,
       caller_name: caller.name,
       caller_email: caller.email,
@@ -356,6 +377,7 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
     changes: changedFields(null, journalView(created), JOURNAL_FIELDS),
   });
   if (team) await tellAssigned(tx, ctx, created);
+  await incidentChanges.tell(tx, ctx, { before: null, after: factsOf(created) });
   return created;
 }
 
@@ -485,10 +507,13 @@ async function tellAssigned(tx: Tx, ctx: AppContext, row: IncidentRow) {
  * back what is handed to them. A note, when given, is said to the customer.
  */
 export async function transitionIncident(ctx: AppContext, principal: Principal, id: number, expected: number, input: Transition): Promise<IncidentRow> {
-  return inTransaction(ctx, async (tx) => {
-    const before = await locked(tx, principal, id, expected);
-    return moveIncident(tx, ctx, principal, before, input);
-  });
+  return inTransaction(ctx, (tx) => transitionIncidentIn(tx, ctx, principal, id, expected, input));
+}
+
+/** The same, inside the caller's transaction (monitoring resolving what an alert opened); `expected` null skips the version check. */
+export async function transitionIncidentIn(tx: Tx, ctx: AppContext, principal: Principal, id: number, expected: number | null, input: Transition): Promise<IncidentRow> {
+  const before = await locked(tx, principal, id, expected);
+  return moveIncident(tx, ctx, principal, before, input);
 }
 
 async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, before: IncidentRow, input: Transition): Promise<IncidentRow> {
@@ -650,14 +675,17 @@ async function tellNote(tx: Tx, ctx: AppContext, row: IncidentRow, party: Party,
 
 /** Declares a major incident: its updates fan out to every incident linked to it. */
 export async function declareMajor(ctx: AppContext, principal: Principal, id: number, expected: number): Promise<IncidentRow> {
-  return inTransaction(ctx, async (tx) => {
-    const before = await locked(tx, principal, id, expected);
-    if (partyOf(principal) !== 'desk') throw problems.forbidden('Only the service desk declares a major incident.');
-    if (before.major) throw problems.conflict('major', 'is already a major incident');
-    if (!isOpen(before.state as IncidentState)) throw problems.conflict('state', `a ${label(before.state as IncidentState)} incident cannot become major`);
-    if (before.parent_id !== null) throw problems.conflict('parentId', `is linked to ${before.parent_number}; declare that one major instead`);
-    return applyChange(tx, ctx, before, { action: 'declared_major', summary: 'Declared a major incident', changes: { major: true }, actor: actorOf(principal) });
-  });
+  return inTransaction(ctx, (tx) => declareMajorIn(tx, ctx, principal, id, expected));
+}
+
+/** Declares a major incident inside the caller's transaction; `expected` null skips the version check. */
+export async function declareMajorIn(tx: Tx, ctx: AppContext, principal: Principal, id: number, expected: number | null): Promise<IncidentRow> {
+  const before = await locked(tx, principal, id, expected);
+  if (partyOf(principal) !== 'desk') throw problems.forbidden('Only the service desk declares a major incident.');
+  if (before.major) throw problems.conflict('major', 'is already a major incident');
+  if (!isOpen(before.state as IncidentState)) throw problems.conflict('state', `a ${label(before.state as IncidentState)} incident cannot become major`);
+  if (before.parent_id !== null) throw problems.conflict('parentId', `is linked to ${before.parent_number}; declare that one major instead`);
+  return applyChange(tx, ctx, before, { action: 'declared_major', summary: 'Declared a major incident', changes: { major: true }, actor: actorOf(principal) });
 }
 
 /** Links incidents under a parent (a major incident, or any incident as their parent). */
@@ -669,7 +697,8 @@ export async function linkChildren(ctx: AppContext, principal: Principal, parent
   });
 }
 
-async function linkUnder(tx: Tx, ctx: AppContext, principal: Principal, parentId: number, childIds: number[]) {
+/** Links incidents under a parent inside the caller's transaction. */
+export async function linkUnder(tx: Tx, ctx: AppContext, principal: Principal, parentId: number, childIds: number[]) {
   const parent = await lockIncident(tx, principal.scope, parentId);
   if (!parent) throw problems.unprocessable('parentId', 'is not an incident you can see');
   if (!isOpen(parent.state as IncidentState)) throw problems.unprocessable('parentId', `${parent.number} is ${label(parent.state as IncidentState)}`);
