@@ -6,6 +6,7 @@ import { WEB_DIST } from '../core/http/web-app.ts';
 import { SYSTEM_ACTOR } from '../core/access/principal.ts';
 import { createUser } from '../modules/users/service.ts';
 import { loadDemonstration } from '../modules/demo/demonstration.ts';
+import { startInboundMail } from '../modules/notifications/inbound.ts';
 
 export interface ServeOptions {
   port?: string;
@@ -25,18 +26,29 @@ export async function serve(options: ServeOptions): Promise<void> {
   const web = existsSync(`${WEB_DIST}/index.html`);
   const app = await buildApp(rt, { logger: { level: config.logLevel }, web });
   await app.listen({ port: config.port, host: config.host });
+  const inbound = config.mail.inbound ? await startInboundMail(rt, config.mail.inbound) : undefined;
   const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
   console.log(`\nn3sp is running at ${config.publicUrl}  (${where})`);
   console.log(`API reference: ${config.publicUrl}/docs`);
   if (!web) console.log('The web application is not built: run `npm run build` (or `npm start`).');
+  console.log(mailNote(config.mail.smtpUrl, inbound));
   for (const line of firstRunNotes) console.log(line);
   const stop = async () => {
     await app.close();
+    await inbound?.close();
     await rt.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** Where e-mail goes and comes from, said at start: without a relay, notifications are kept but not sent. */
+function mailNote(smtpUrl: string | undefined, inbound: { host: string; port: number } | undefined): string {
+  const out = smtpUrl
+    ? `E-mail: notifications are sent through ${URL.canParse(smtpUrl) ? new URL(smtpUrl).host : 'N3SP_SMTP_URL'}`
+    : 'E-mail: NOT SENT: no SMTP relay is configured (N3SP_SMTP_URL); notifications are kept on their records, marked not sent';
+  return `${out}; replies ${inbound ? `are received on smtp://${inbound.host}:${inbound.port}` : 'are not received (N3SP_INBOUND_SMTP_PORT is not set)'}.`;
 }
 
 async function buildWebApp(): Promise<void> {

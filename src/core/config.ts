@@ -22,6 +22,20 @@ export interface Config {
   trustProxy: boolean | string;
   oidc?: OidcConfig;
   logLevel: string;
+  /** E-mail out (notifications) and in (replies): see docs/notifications.md. */
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** The relay notifications are sent through (smtp://host:port, smtps://user:pass@host:465);
+   *  without one, notifications are stored and marked as not sent. */
+  smtpUrl?: string;
+  /** The From of every notification: `n3sp service desk <servicedesk@example.nhs.uk>`. */
+  from: string;
+  /** The domain of per-message reply addresses (reply+<token>@<replyDomain>); the From's by default. */
+  replyDomain: string;
+  /** Where n3sp receives replies over SMTP; absent unless N3SP_INBOUND_SMTP_PORT is set. */
+  inbound?: { host: string; port: number };
 }
 
 export interface OidcConfig {
@@ -61,6 +75,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     logLevel: env.N3SP_LOG_LEVEL ?? 'info',
+    mail: mailConfig(env),
+  };
+}
+
+/** N3SP_SMTP_URL, N3SP_MAIL_FROM, N3SP_MAIL_REPLY_DOMAIN, N3SP_INBOUND_SMTP_PORT and _HOST; empty means unset. */
+function mailConfig(env: NodeJS.ProcessEnv): MailConfig {
+  const from = env.N3SP_MAIL_FROM || 'n3sp <n3sp@localhost>';
+  const fromDomain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+  return {
+    smtpUrl: env.N3SP_SMTP_URL || undefined,
+    from,
+    replyDomain: (env.N3SP_MAIL_REPLY_DOMAIN || fromDomain).toLowerCase(),
+    inbound: env.N3SP_INBOUND_SMTP_PORT
+      ? { host: env.N3SP_INBOUND_SMTP_HOST || '127.0.0.1', port: Number(env.N3SP_INBOUND_SMTP_PORT) }
+      : undefined,
   };
 }
 

@@ -26,8 +26,16 @@ export const onPostgres = () => !!process.env.DATABASE_URL;
  * Returns the configuration pointing at it, and how to drop it.
  */
 export async function isolatedDatabase(): Promise<{ config: Config; loadDataDir?: Blob; drop(): Promise<void> }> {
-  // Tests trust X-Forwarded-For so that each can sign in from an address of its own.
-  const config = loadConfig({ ...process.env, N3SP_AUDIT_KEY: TEST_AUDIT_KEY, N3SP_DATA_DIR: 'memory://', N3SP_TRUST_PROXY: 'true' });
+  // Tests trust X-Forwarded-For so that each can sign in from an address of its own. They send
+  // and receive no e-mail unless a test starts its own servers on 127.0.0.1 (test/api/email.test.ts).
+  const config = loadConfig({
+    ...process.env,
+    N3SP_AUDIT_KEY: TEST_AUDIT_KEY,
+    N3SP_DATA_DIR: 'memory://',
+    N3SP_TRUST_PROXY: 'true',
+    N3SP_SMTP_URL: '',
+    N3SP_INBOUND_SMTP_PORT: '',
+  });
   const url = process.env.DATABASE_URL;
   if (!url) {
     const dump = process.env.N3SP_TEST_PGLITE_DUMP;

@@ -6,6 +6,7 @@ import { principalFor } from '../../src/core/auth/principals.ts';
 import { CMDB_TENANCY_FIXTURES } from './cmdb-fixtures.ts';
 import { NETWORK_TENANCY_FIXTURES } from './network-fixtures.ts';
 import { CONNECTION_TENANCY_FIXTURES } from './connection-fixtures.ts';
+import { EMAIL_TENANCY_FIXTURES } from './email-fixtures.ts';
 import { INCIDENT_TENANCY_FIXTURES } from './incident-fixtures.ts';
 import { REQUEST_TENANCY_FIXTURES } from './request-fixtures.ts';
 
@@ -74,6 +75,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   ...CMDB_TENANCY_FIXTURES,
   ...NETWORK_TENANCY_FIXTURES,
   ...CONNECTION_TENANCY_FIXTURES,
+  ...EMAIL_TENANCY_FIXTURES,
   ...INCIDENT_TENANCY_FIXTURES,
   ...REQUEST_TENANCY_FIXTURES,
 };
