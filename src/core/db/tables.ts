@@ -283,6 +283,10 @@ export interface Tables {
   service_request: ServiceRequestTable;
   request_task: RequestTaskTable;
   service_request_note: ServiceRequestNoteTable;
+  business_calendar: BusinessCalendarTable;
+  sla_definition: SlaDefinitionTable;
+  sla_subject: SlaSubjectTable;
+  sla_clock: SlaClockTable;
 }
 
 /** The CMDB (migration 0004): configuration items and the typed relations between them. */
@@ -553,4 +557,87 @@ export interface ServiceRequestNoteTable {
   /** Migration 0010. */
   search: ReadOnly<string>;
   created_at: Stamp;
+}
+
+// Service levels (migration 0008): calendars, definitions and the clocks on records.
+export interface BusinessCalendarTable {
+  id: Id;
+  name: string;
+  description: Generated<string>;
+  time_zone: Generated<string>;
+  /** '24x7' or weekly opening hours (src/domain/business-calendar.ts). */
+  hours: Json<unknown>;
+  bank_holidays: string | null;
+  closures: Json<unknown[]>;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface SlaDefinitionTable {
+  id: Id;
+  code: string;
+  name: string;
+  description: Generated<string>;
+  kind: string;
+  record_type: string;
+  organisation_id: number | null;
+  team_id: number | null;
+  supplier_id: number | null;
+  service_class_id: number | null;
+  calendar_id: number;
+  /** numeric, read as a string. */
+  warning_fraction: ColumnType<string, string | number | undefined, string | number>;
+  targets: Json<unknown[]>;
+  active: Generated<boolean>;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface SlaSubjectTable {
+  record_type: string;
+  record_id: number;
+  record_number: string;
+  organisation_id: number;
+  team_id: number | null;
+  supplier_id: number | null;
+  product_id: number | null;
+  priority: string;
+  paused_since: MaybeStamp;
+  responded_at: MaybeStamp;
+  resolved_at: MaybeStamp;
+  cancelled_at: MaybeStamp;
+  created_at: Stamp;
+  updated_at: Stamp;
+}
+
+export interface SlaClockTable {
+  id: Id;
+  record_type: string;
+  record_id: number;
+  definition_id: number;
+  kind: string;
+  metric: string;
+  priority: string;
+  organisation_id: number;
+  supplier_id: number | null;
+  team_id: number | null;
+  calendar_id: number;
+  calendar: Json<unknown>;
+  target_ms: number;
+  warning_fraction: ColumnType<string, string | number, string | number>;
+  events: Json<unknown[]>;
+  state: string;
+  elapsed_ms: Generated<number>;
+  paused_ms: Generated<number>;
+  due_at: MaybeStamp;
+  warn_at: MaybeStamp;
+  started_at: Stamp;
+  stopped_at: MaybeStamp;
+  warned_at: MaybeStamp;
+  breached_at: MaybeStamp;
+  evaluated_at: Stamp;
+  created_at: Stamp;
+  updated_at: Stamp;
 }
