@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything n3sp reads from its environment, read once and in one place. */
 export interface Config {
@@ -22,6 +23,9 @@ export interface Config {
   trustProxy: boolean | string;
   oidc?: OidcConfig;
   logLevel: string;
+  /** The UK bank holidays as the government publishes them, read at run time by the business
+   *  calendars: beside the project (../shared/data/calendar), or $N3SP_BANK_HOLIDAYS_FILE. */
+  bankHolidaysFile: string;
   /** E-mail out (notifications) and in (replies): see docs/notifications.md. */
   mail: MailConfig;
 }
@@ -37,6 +41,8 @@ export interface MailConfig {
   /** Where n3sp receives replies over SMTP; absent unless N3SP_INBOUND_SMTP_PORT is set. */
   inbound?: { host: string; port: number };
 }
+
+export const DEFAULT_BANK_HOLIDAYS_FILE = fileURLToPath(new URL('../../../shared/data/calendar/uk-bank-holidays.json', import.meta.url));
 
 export interface OidcConfig {
   issuer: string;
@@ -75,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     logLevel: env.N3SP_LOG_LEVEL ?? 'info',
+    bankHolidaysFile: resolve(env.N3SP_BANK_HOLIDAYS_FILE ?? DEFAULT_BANK_HOLIDAYS_FILE),
     mail: mailConfig(env),
   };
 }

@@ -9,6 +9,7 @@ import { CONNECTION_TENANCY_FIXTURES } from './connection-fixtures.ts';
 import { EMAIL_TENANCY_FIXTURES } from './email-fixtures.ts';
 import { INCIDENT_TENANCY_FIXTURES } from './incident-fixtures.ts';
 import { REQUEST_TENANCY_FIXTURES } from './request-fixtures.ts';
+import { SERVICE_LEVEL_TENANCY_FIXTURES } from './service-level-fixtures.ts';
 
 /**
  * For each scoped record type a route can declare as its `resource`, how to make one that
@@ -78,6 +79,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   ...EMAIL_TENANCY_FIXTURES,
   ...INCIDENT_TENANCY_FIXTURES,
   ...REQUEST_TENANCY_FIXTURES,
+  ...SERVICE_LEVEL_TENANCY_FIXTURES,
 };
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {

@@ -32,6 +32,8 @@ export interface Job<P = unknown> {
   attempt: number;
   maxAttempts: number;
   dedupeKey: string | null;
+  /** The instant the job runs at, never before `runAt`: the worker's time, or the one a test gave `drain` (the worker always sets it). */
+  now?: Date;
 }
 
 /** The job table is the queue's own: kept out of the shared table types and reached through this. */

@@ -1,10 +1,13 @@
 import type { AppContext } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
+import { changeSubject, recordEvent, startRecordClocks, viewOf } from './engine.ts';
+import { clocksOfRecords } from './queries.ts';
 
 /**
- * The service level clocks on a record (CONTRACT STUB: the service-levels module fills this in).
- * Incidents and service requests call these inside the transaction that changes the record, so
- * the clocks and the jobs that fire their warnings and breaches commit with the change.
+ * The service level clocks on a record: the contract between the records' owners (incidents,
+ * service requests) and the service level engine (engine.ts; docs/service-levels.md). The owners
+ * call these inside the transaction that changes the record, so the clocks and the jobs that
+ * fire their warnings and breaches commit with the change — or not at all.
  */
 
 export type ClockRecordType = 'incident' | 'service_request';
@@ -44,6 +47,8 @@ export interface ClockView {
   /** 'sla' (to the customer), 'ola' (an internal team), 'underpinning' (a supplier). */
   kind: 'sla' | 'ola' | 'underpinning';
   metric: 'response' | 'resolution';
+  /** The record's priority the target was taken for. */
+  priority?: string;
   definition: { id: number; code: string; name: string };
   calendar: string;
   targetMs: number;
@@ -55,24 +60,42 @@ export interface ClockView {
   warnAt: string | null;
   breachedAt: string | null;
   stoppedAt: string | null;
+  /** When the warning fraction was reached, once its job recorded it. */
+  warnedAt?: string | null;
+  /** The timeline the clock is evaluated from (a calendar change names the calendar). */
+  events?: Array<{ type: string; at: string; reason?: string; calendar?: string }>;
 }
 
-export async function startClocks(_tx: Tx, _ctx: AppContext, _subject: ClockSubject, _at: Date): Promise<ClockSummary> {
-  return { resolutionDueAt: null };
+/**
+ * A new record: its SLA clocks start, and the OLA of the team and the underpinning contract of
+ * the supplier holding it, if any. Calling it again for the same record changes nothing.
+ */
+export async function startClocks(tx: Tx, ctx: AppContext, subject: ClockSubject, at: Date): Promise<ClockSummary> {
+  return startRecordClocks(tx, ctx, subject, at);
 }
 
-export async function recordClockEvent(_tx: Tx, _ctx: AppContext, _subject: ClockSubject, _event: RecordEvent, _at: Date): Promise<ClockSummary> {
-  return { resolutionDueAt: null };
+/**
+ * Pending customer pauses every running clock of the record and resumed starts them again;
+ * responded stops the response clocks; resolved stops the resolution clocks (and any response
+ * clock still running); reopened resumes the resolution clocks from where they stopped; cancelled
+ * stops every clock as neither met nor breached. A record without clocks is left alone.
+ */
+export async function recordClockEvent(tx: Tx, ctx: AppContext, subject: ClockSubject, event: RecordEvent, at: Date): Promise<ClockSummary> {
+  return recordEvent(tx, ctx, subject, event, at);
 }
 
 /** Priority, team or supplier changed: targets are re-read, team and supplier clocks start or stop. */
-export async function subjectChanged(_tx: Tx, _ctx: AppContext, _before: ClockSubject, _after: ClockSubject, _at: Date): Promise<ClockSummary> {
-  return { resolutionDueAt: null };
+export async function subjectChanged(tx: Tx, ctx: AppContext, _before: ClockSubject, after: ClockSubject, at: Date): Promise<ClockSummary> {
+  return changeSubject(tx, ctx, after, at);
 }
 
-/** Each record's clocks as they stand now. */
-export async function clocksOf(_db: Tx, _recordType: ClockRecordType, recordIds: number[]): Promise<Map<number, ClockView[]>> {
-  return new Map(recordIds.map((id) => [id, []]));
+/** Each record's clocks as they stand now (or at `at`). */
+export async function clocksOf(db: Tx, recordType: ClockRecordType, recordIds: number[], at: Date = new Date()): Promise<Map<number, ClockView[]>> {
+  const views = new Map<number, ClockView[]>(recordIds.map((id) => [id, []]));
+  if (recordIds.length === 0) return views;
+  const now = at.getTime();
+  for (const row of await clocksOfRecords(db, recordType, recordIds)) views.get(row.record_id)?.push(viewOf(row, now));
+  return views;
 }
 
 export interface ClockAlarm {

@@ -1,0 +1,469 @@
+import type { Updateable } from 'kysely';
+import type { AppContext } from '../../core/context.ts';
+import type { SlaClockTable } from '../../core/db/tables.ts';
+import type { Tx } from '../../core/journal/journal.ts';
+import type { Job } from '../../core/jobs/queue.ts';
+import { cancel, reschedule, schedule } from '../../core/jobs/queue.ts';
+import { SYSTEM_ACTOR } from '../../core/access/principal.ts';
+import type { Closure, Instant, WeeklyHours } from '../../domain/business-calendar.ts';
+import {
+  changeCalendar, isStopped, pause, readClock, reopen, resume, stop, stopReason, timersOf,
+  type CalendarSnapshot, type StoredClock, type StoredClockReading, type StoredEvent,
+} from '../../domain/sla-timeline.ts';
+import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
+import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
+import {
+  activeDefinitions, allCalendars, clockExists, findSubject, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject, organisationLineage,
+  serviceClassOfProduct, type CalendarRow, type ClockRow, type DefinitionRow, type SubjectRow,
+} from './queries.ts';
+import { clockAlarms, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
+
+/**
+ * The persisted clocks: which clocks a record has (chosen from the definitions), what the record's
+ * events do to them, and the jobs that fire their warnings and breaches. Every change evaluates the
+ * clock at the change's instant, caches the figures on the row and moves its two jobs in the same
+ * transaction; a job re-reads the clock when it runs and records the warning or breach once.
+ */
+
+export const WARNING_JOB = 'sla.warning';
+export const BREACH_JOB = 'sla.breach';
+export const warningKey = (clockId: number) => `${WARNING_JOB}:${clockId}`;
+export const breachKey = (clockId: number) => `${BREACH_JOB}:${clockId}`;
+const PENDING_CUSTOMER = 'pending customer';
+
+/** A clock row with its timeline, kept up to date as a change proceeds. */
+interface Clock {
+  row: ClockRow;
+  stored: StoredClock;
+}
+
+export function snapshotOf(row: CalendarRow): CalendarSnapshot {
+  return { name: row.name, timeZone: row.time_zone, hours: row.hours as WeeklyHours | '24x7', closures: row.closures as Closure[], bankHolidays: row.bank_holidays };
+}
+
+export function storedOf(row: ClockRow): StoredClock {
+  return {
+    targetMs: Number(row.target_ms),
+    warningFraction: Number(row.warning_fraction),
+    calendar: row.calendar as CalendarSnapshot,
+    events: row.events as StoredEvent[],
+    warnedAt: row.warned_at?.getTime() ?? null,
+    breachedAt: row.breached_at?.getTime() ?? null,
+  };
+}
+
+export function termsOf(row: DefinitionRow): DefinitionTerms {
+  return {
+    id: row.id,
+    kind: row.kind as DefinitionKind,
+    recordType: row.record_type,
+    organisationId: row.organisation_id,
+    teamId: row.team_id,
+    supplierId: row.supplier_id,
+    serviceClassId: row.service_class_id,
+    calendar: row.calendar_name,
+    targets: row.targets as DefinitionTarget[],
+    active: row.active,
+  };
+}
+
+const dateOf = (instant: Instant | null) => (instant === null ? null : new Date(instant));
+
+/** The cached figures of a reading, as columns. */
+function cached(reading: StoredClockReading, at: Instant): Updateable<SlaClockTable> {
+  return {
+    state: reading.state,
+    elapsed_ms: Math.round(reading.elapsedBusinessMs),
+    paused_ms: Math.round(reading.pausedMs),
+    due_at: dateOf(reading.dueAt),
+    warn_at: dateOf(reading.warnAt),
+    stopped_at: dateOf(reading.stoppedAt),
+    evaluated_at: new Date(at),
+    updated_at: new Date(),
+  };
+}
+
+/** One timer: scheduled, moved, or cancelled when no longer wanted. */
+async function setTimer(tx: Tx, kind: string, key: string, clockId: number, at: Instant | null): Promise<void> {
+  if (at === null) {
+    await cancel(tx, key);
+    return;
+  }
+  if (!(await reschedule(tx, key, new Date(at)))) await schedule(tx, { kind, runAt: new Date(at), payload: { clockId }, dedupeKey: key, maxAttempts: 20 });
+}
+
+async function setTimers(tx: Tx, clockId: number, stored: StoredClock, reading: StoredClockReading): Promise<void> {
+  const timers = timersOf(stored, reading);
+  await setTimer(tx, WARNING_JOB, warningKey(clockId), clockId, timers.warningAt);
+  await setTimer(tx, BREACH_JOB, breachKey(clockId), clockId, timers.breachAt);
+}
+
+/** Writes a changed clock: its timeline, the figures at `at`, any other columns given, and its timers. */
+async function save(tx: Tx, clock: Clock, stored: StoredClock, at: Instant, columns: Updateable<SlaClockTable> = {}): Promise<void> {
+  const reading = readClock(stored, at, bankHolidays);
+  const [row] = await tx
+    .updateTable('sla_clock')
+    .set({ events: JSON.stringify(stored.events), ...cached(reading, at), ...columns })
+    .where('id', '=', clock.row.id)
+    .returningAll()
+    .execute();
+  clock.row = row!;
+  clock.stored = stored;
+  await setTimers(tx, clock.row.id, stored, reading);
+}
+
+async function startClock(
+  tx: Tx,
+  subject: SubjectRow,
+  definition: DefinitionRow,
+  metric: 'response' | 'resolution',
+  targetMs: number,
+  calendar: CalendarRow,
+  at: Instant,
+): Promise<Clock> {
+  let events: StoredEvent[] = [{ type: 'started', at }];
+  if (subject.paused_since) events = pause(events, at, PENDING_CUSTOMER);
+  const stored: StoredClock = { targetMs, warningFraction: Number(definition.warning_fraction), calendar: snapshotOf(calendar), events, warnedAt: null, breachedAt: null };
+  const reading = readClock(stored, at, bankHolidays);
+  const row = await tx
+    .insertInto('sla_clock')
+    .values({
+      record_type: subject.record_type,
+      record_id: subject.record_id,
+      definition_id: definition.id,
+      kind: definition.kind,
+      metric,
+      priority: subject.priority,
+      organisation_id: subject.organisation_id,
+      supplier_id: subject.supplier_id,
+      team_id: definition.kind === 'ola' ? subject.team_id : null,
+      calendar_id: calendar.id,
+      calendar: JSON.stringify(stored.calendar),
+      target_ms: targetMs,
+      warning_fraction: definition.warning_fraction,
+      events: JSON.stringify(events),
+      started_at: new Date(at),
+      ...(cached(reading, at) as { state: string; evaluated_at: Date }),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await setTimers(tx, row.id, stored, reading);
+  return { row, stored };
+}
+
+const toClock = (row: ClockRow): Clock => ({ row, stored: storedOf(row) });
+
+/**
+ * Brings the record's open clocks in line with what applies to it now: for each kind (SLA, the
+ * holding team's OLA, the holding supplier's underpinning contract) and metric, the most specific
+ * definition's target at the record's priority. An OLA clock of a team that no longer holds the
+ * record stops (a response it had not given is cancelled: another team will give it); so does the
+ * underpinning clock of a supplier it was handed back from. A clock whose priority or definition
+ * changed is retargeted, keeping the business time it has counted (and counting on in the new
+ * priority's calendar from now). A metric with no open clock gets one, unless the record has
+ * already been responded to (response) or resolved.
+ */
+async function reconcile(tx: Tx, subject: SubjectRow, clocks: Clock[], at: Instant): Promise<void> {
+  if (subject.cancelled_at) return;
+  const definitions = await activeDefinitions(tx, subject.record_type);
+  const chosen = chooseDefinitions(definitions.map(termsOf), {
+    recordType: subject.record_type,
+    organisationLineage: await organisationLineage(tx, subject.organisation_id),
+    teamId: subject.team_id,
+    supplierId: subject.supplier_id,
+    serviceClassId: await serviceClassOfProduct(tx, subject.product_id),
+  });
+  const calendars = new Map((await allCalendars(tx)).map((c) => [c.name, c]));
+  for (const kind of DEFINITION_KINDS) {
+    const definition = definitions.find((d) => d.id === chosen[kind]?.id);
+    for (const metric of CLOCK_METRICS) {
+      const target = definition ? targetOf(termsOf(definition), subject.priority, metric) : null;
+      const calendar = target ? calendars.get(target.calendar) : undefined;
+      let running = false;
+      for (const clock of clocks.filter((c) => c.row.kind === kind && c.row.metric === metric && !isStopped(c.stored.events))) {
+        if (kind === 'ola' && clock.row.team_id !== subject.team_id) await leave(tx, clock, 'reassigned', at);
+        else if (kind === 'underpinning' && clock.row.supplier_id !== subject.supplier_id) await leave(tx, clock, 'handed_back', at);
+        else if (!definition || !target || !calendar) await save(tx, clock, { ...clock.stored, events: stop(clock.stored.events, at, 'cancelled', 'no target applies to the record any more') }, at);
+        else {
+          running = true;
+          if (clock.row.priority !== subject.priority || clock.row.definition_id !== definition.id) await retarget(tx, clock, subject, definition, target.targetMs, calendar, at);
+        }
+      }
+      const done = metric === 'response' ? subject.responded_at !== null || subject.resolved_at !== null : subject.resolved_at !== null;
+      if (!running && !done && definition && target && calendar) clocks.push(await startClock(tx, subject, definition, metric, target.targetMs, calendar, at));
+    }
+  }
+}
+
+/** The team or supplier no longer holds the record: its clock stops, met or breached as it stands. */
+async function leave(tx: Tx, clock: Clock, reason: 'reassigned' | 'handed_back', at: Instant): Promise<void> {
+  const reading = readClock(clock.stored, at, bankHolidays);
+  const unanswered = clock.row.metric === 'response' && reading.state !== 'breached';
+  const events = unanswered
+    ? stop(clock.stored.events, at, 'cancelled', reason === 'reassigned' ? 'reassigned before the team responded' : 'handed back before the supplier responded')
+    : stop(clock.stored.events, at, reason);
+  await save(tx, clock, { ...clock.stored, events }, at);
+}
+
+async function retarget(tx: Tx, clock: Clock, subject: SubjectRow, definition: DefinitionRow, targetMs: number, calendar: CalendarRow, at: Instant): Promise<void> {
+  const events = clock.row.calendar_id === calendar.id ? clock.stored.events : changeCalendar(clock.stored.events, at, snapshotOf(calendar));
+  const warningFraction = Number(definition.warning_fraction);
+  await save(tx, clock, { ...clock.stored, events, targetMs, warningFraction }, at, {
+    definition_id: definition.id,
+    priority: subject.priority,
+    target_ms: targetMs,
+    warning_fraction: definition.warning_fraction,
+    calendar_id: calendar.id,
+  });
+}
+
+/** The record's customer-facing resolution due instant, as the record's queue sorts by it. */
+async function summaryOf(tx: Tx, recordType: string, recordId: number, at: Instant): Promise<ClockSummary> {
+  const open = await tx
+    .selectFrom('sla_clock')
+    .selectAll()
+    .where('record_type', '=', recordType)
+    .where('record_id', '=', recordId)
+    .where('kind', '=', 'sla')
+    .where('metric', '=', 'resolution')
+    .where('stopped_at', 'is', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!open) return { resolutionDueAt: null };
+  const reading = readClock(storedOf(open), at, bankHolidays);
+  return { resolutionDueAt: reading.state === 'paused' || reading.dueAt === null ? null : new Date(reading.dueAt) };
+}
+
+function subjectValues(subject: ClockSubject) {
+  return {
+    record_number: subject.recordNumber,
+    organisation_id: subject.organisationId,
+    team_id: subject.teamId,
+    supplier_id: subject.supplierId,
+    priority: subject.priority,
+    ...(subject.productId !== undefined ? { product_id: subject.productId } : {}),
+  };
+}
+
+export async function startRecordClocks(tx: Tx, ctx: AppContext, subject: ClockSubject, at: Date): Promise<ClockSummary> {
+  useBankHolidaysOf(ctx.config);
+  const inserted = await tx
+    .insertInto('sla_subject')
+    .values({ record_type: subject.recordType, record_id: subject.recordId, ...subjectValues(subject), product_id: subject.productId ?? null, created_at: at, updated_at: new Date() })
+    .onConflict((oc) => oc.columns(['record_type', 'record_id']).doNothing())
+    .returning('record_id')
+    .executeTakeFirst();
+  const row = (await lockSubject(tx, subject.recordType, subject.recordId))!;
+  // Started already (a retried create): the clocks it has are the record's clocks.
+  if (inserted) await reconcile(tx, row, [], at.getTime());
+  return summaryOf(tx, subject.recordType, subject.recordId, at.getTime());
+}
+
+/** What each record event does to one clock's timeline. */
+function eventOn(clock: Clock, subject: SubjectRow, event: RecordEvent, at: Instant): StoredEvent[] {
+  const events = clock.stored.events;
+  const response = clock.row.metric === 'response';
+  switch (event) {
+    case 'paused':
+      return pause(events, at, PENDING_CUSTOMER);
+    case 'resumed':
+      return resume(events, at);
+    case 'responded':
+      return response ? stop(events, at, 'responded') : events;
+    case 'resolved':
+      // Resolving answers the record too: a response clock still running stops as responded.
+      return stop(events, at, response ? 'responded' : 'resolved');
+    case 'reopened': {
+      if (response || stopReason(events) !== 'resolved') return events;
+      const held = clock.row.kind === 'sla' || (clock.row.kind === 'ola' ? clock.row.team_id === subject.team_id : clock.row.supplier_id === subject.supplier_id);
+      return held ? reopen(events, at) : events;
+    }
+    case 'cancelled':
+      return stop(events, at, 'cancelled', 'the record was cancelled');
+  }
+}
+
+const SUBJECT_CHANGES: Record<RecordEvent, (at: Date) => Record<string, unknown>> = {
+  paused: (at) => ({ paused_since: at }),
+  resumed: () => ({ paused_since: null }),
+  responded: () => ({}),
+  resolved: (at) => ({ resolved_at: at, paused_since: null }),
+  reopened: () => ({ resolved_at: null, paused_since: null }),
+  cancelled: (at) => ({ cancelled_at: at, paused_since: null }),
+};
+
+export async function recordEvent(tx: Tx, ctx: AppContext, subject: ClockSubject, event: RecordEvent, at: Date): Promise<ClockSummary> {
+  useBankHolidaysOf(ctx.config);
+  const before = await lockSubject(tx, subject.recordType, subject.recordId);
+  if (!before) return { resolutionDueAt: null };
+  const t = at.getTime();
+  const changes = SUBJECT_CHANGES[event](at);
+  if (event === 'paused' && before.paused_since) delete changes.paused_since;
+  const answered = (event === 'responded' || event === 'resolved') && !before.responded_at ? { responded_at: at } : {};
+  const row = await tx
+    .updateTable('sla_subject')
+    .set({ ...changes, ...answered, updated_at: new Date() })
+    .where('record_type', '=', subject.recordType)
+    .where('record_id', '=', subject.recordId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const clocks = (await lockClocksOfRecord(tx, subject.recordType, subject.recordId)).map(toClock);
+  for (const clock of clocks) {
+    const events = eventOn(clock, row, event, t);
+    if (events !== clock.stored.events) await save(tx, clock, { ...clock.stored, events }, t);
+  }
+  // A reopened record may now be held by a team or supplier whose clock never ran on it.
+  if (event === 'reopened') await reconcile(tx, row, clocks, t);
+  return summaryOf(tx, subject.recordType, subject.recordId, t);
+}
+
+export async function changeSubject(tx: Tx, ctx: AppContext, after: ClockSubject, at: Date): Promise<ClockSummary> {
+  useBankHolidaysOf(ctx.config);
+  const before = await lockSubject(tx, after.recordType, after.recordId);
+  if (!before) return startRecordClocks(tx, ctx, after, at);
+  const t = at.getTime();
+  const subject = await tx
+    .updateTable('sla_subject')
+    .set({ ...subjectValues(after), updated_at: new Date() })
+    .where('record_type', '=', after.recordType)
+    .where('record_id', '=', after.recordId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const clocks = await lockClocksOfRecord(tx, after.recordType, after.recordId);
+  // Tenancy follows the record: its organisation, and the supplier holding it (an underpinning
+  // clock keeps the supplier whose contract it measures).
+  if (clocks.length > 0 && (before.organisation_id !== subject.organisation_id || before.supplier_id !== subject.supplier_id)) {
+    await tx.updateTable('sla_clock').set({ organisation_id: subject.organisation_id }).where('record_type', '=', after.recordType).where('record_id', '=', after.recordId).execute();
+    await tx
+      .updateTable('sla_clock')
+      .set({ supplier_id: subject.supplier_id })
+      .where('record_type', '=', after.recordType)
+      .where('record_id', '=', after.recordId)
+      .where('kind', 'in', ['sla', 'ola'])
+      .execute();
+  }
+  await reconcile(tx, subject, clocks.map(toClock), t);
+  return summaryOf(tx, after.recordType, after.recordId, t);
+}
+
+/**
+ * A calendar was edited: every clock counting in it (running or paused) counts in the new version
+ * from `at`, recorded as a calendarChanged event carrying the new snapshot, and its jobs move.
+ * Returns how many clocks moved.
+ */
+export async function moveClocksToCalendar(tx: Tx, calendar: CalendarRow, at: Date): Promise<number> {
+  const clocks = (await lockRunningClocksOnCalendar(tx, calendar.id)).map(toClock);
+  const snapshot = snapshotOf(calendar);
+  for (const clock of clocks) await save(tx, clock, { ...clock.stored, events: changeCalendar(clock.stored.events, at.getTime(), snapshot) }, at.getTime());
+  return clocks.length;
+}
+
+// ---- reading clocks -----------------------------------------------------------------------------
+
+type ClockWithDefinition = ClockRow & { definition_code: string; definition_name: string };
+
+export function viewOf(row: ClockWithDefinition, now: Instant): ClockView {
+  const stored = storedOf(row);
+  const reading = readClock(stored, now, bankHolidays);
+  const iso = (instant: Instant | null) => (instant === null ? null : new Date(instant).toISOString());
+  return {
+    id: row.id,
+    kind: row.kind as ClockView['kind'],
+    metric: row.metric as ClockView['metric'],
+    priority: row.priority,
+    definition: { id: row.definition_id, code: row.definition_code, name: row.definition_name },
+    calendar: reading.calendar.name,
+    targetMs: stored.targetMs,
+    state: reading.state,
+    elapsedBusinessMs: Math.round(reading.elapsedBusinessMs),
+    pausedMs: Math.round(reading.pausedMs),
+    remainingMs: Math.round(reading.remainingMs),
+    dueAt: iso(reading.dueAt),
+    warnAt: iso(reading.warnAt),
+    warnedAt: iso(stored.warnedAt),
+    breachedAt: iso(reading.breachedAt),
+    stoppedAt: iso(reading.stoppedAt),
+    events: stored.events.map((e) => ({
+      type: e.type,
+      at: new Date(e.at).toISOString(),
+      ...('reason' in e && e.reason ? { reason: e.reason } : {}),
+      ...(e.type === 'calendarChanged' ? { calendar: e.calendar.name } : {}),
+    })),
+  };
+}
+
+// ---- the warning and breach jobs ---------------------------------------------------------------
+
+/** The clock is being changed by another transaction: the job tries again shortly rather than wait for it. */
+export class ClockBusyError extends Error {
+  constructor(clockId: number) {
+    super(`service level clock ${clockId} is being changed; the job runs again shortly`);
+  }
+}
+
+const LABEL: Record<string, string> = { sla: 'SLA', ola: 'OLA', underpinning: 'Underpinning contract' };
+
+/**
+ * Runs a clock's warning or breach job at `job.now`. The clock may have moved since the job was
+ * scheduled (paused, retargeted, stopped), so it is evaluated afresh: a warning fires only while
+ * the clock is in its warning stretch (not once it is already breached), a breach once the due
+ * instant has passed without a stop in time. The mark is written once, guarded on its column, and
+ * journalled on the record; then the record type's listener is told, in the same transaction.
+ * An early job (the clock moved later) is moved to the new instant.
+ */
+export async function runAlarmJob(tx: Tx, ctx: AppContext, job: Job<{ clockId: number }>, alarm: 'warning' | 'breach'): Promise<void> {
+  useBankHolidaysOf(ctx.config);
+  const clockId = Number(job.payload.clockId);
+  const row = await lockClockForJob(tx, clockId);
+  if (!row) {
+    if (await clockExists(tx, clockId)) throw new ClockBusyError(clockId);
+    return;
+  }
+  const now = job.now?.getTime() ?? Math.max(Date.now(), job.runAt.getTime());
+  const stored = storedOf(row);
+  const reading = readClock(stored, now, bankHolidays);
+  if (reading.state === 'cancelled' || (alarm === 'warning' ? row.warned_at || row.breached_at : row.breached_at)) return;
+  const due = alarm === 'warning' ? reading.state === 'warning' : reading.state === 'breached';
+  if (!due) {
+    const timers = timersOf(stored, reading);
+    const next = alarm === 'warning' ? timers.warningAt : timers.breachAt;
+    if (next !== null && next > now && job.dedupeKey) await reschedule(tx, job.dedupeKey, new Date(next));
+    return;
+  }
+  const crossedAt = alarm === 'warning' ? reading.warnAt! : (reading.breachedAt ?? reading.dueAt!);
+  const marked: StoredClock = alarm === 'warning' ? { ...stored, warnedAt: crossedAt } : { ...stored, breachedAt: crossedAt };
+  const after = readClock(marked, now, bankHolidays);
+  const column = alarm === 'warning' ? 'warned_at' : 'breached_at';
+  const updated = await tx
+    .updateTable('sla_clock')
+    .set({ [column]: new Date(crossedAt), ...cached(after, now) })
+    .where('id', '=', clockId)
+    .where(column, 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) return;
+  const subject = await findSubject(tx, row.record_type, row.record_id);
+  const definition = await tx.selectFrom('sla_definition').select(['code', 'name']).where('id', '=', row.definition_id).executeTakeFirstOrThrow();
+  const view = viewOf({ ...updated, definition_code: definition.code, definition_name: definition.name }, now);
+  const what = `${LABEL[row.kind]} ${row.metric} target (${row.priority}, ${hours(stored.targetMs)}, ${definition.code})`;
+  await ctx.journal.record(tx, SYSTEM_ACTOR, {
+    action: alarm === 'warning' ? 'sla_warning' : 'sla_breached',
+    entityType: row.record_type,
+    entityId: row.record_id,
+    organisationId: subject?.organisation_id ?? row.organisation_id,
+    supplierId: row.supplier_id ?? subject?.supplier_id ?? null,
+    summary:
+      alarm === 'warning'
+        ? `${subject?.record_number ?? row.record_id}: ${what} reached its warning at ${new Date(crossedAt).toISOString()}; due ${view.dueAt}`
+        : `${subject?.record_number ?? row.record_id}: ${what} breached at ${new Date(crossedAt).toISOString()}`,
+    changes: [{ field: `clock ${clockId} ${column === 'warned_at' ? 'warnedAt' : 'breachedAt'}`, before: null, after: new Date(crossedAt).toISOString() }],
+  });
+  const listener = clockAlarms.listenerFor(row.record_type as ClockRecordType);
+  if (listener) await listener(tx, ctx, { recordType: row.record_type as ClockRecordType, recordId: row.record_id, clock: view, alarm });
+}
+
+function hours(ms: number): string {
+  const h = ms / 3_600_000;
+  return h >= 1 ? `${Number.isInteger(h) ? h : h.toFixed(1)} h` : `${Math.round(ms / 60_000)} min`;
+}
+

@@ -1,0 +1,229 @@
+import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
+import type { Db } from '../../core/db/database.ts';
+import type { SlaClockTable, SlaSubjectTable } from '../../core/db/tables.ts';
+import type { Tx } from '../../core/journal/journal.ts';
+import type { Scope } from '../../core/access/principal.ts';
+import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
+import { paginate, type PageRequest } from '../../core/http/pagination.ts';
+import type { ClockRecordType } from './clocks.ts';
+import type { ClockListRequest, ComplianceRequest, DefinitionListRequest } from './schemas.ts';
+
+/**
+ * All of the service level module's SQL. Calendars are the desk's configuration (staff only, checked
+ * by the service). A customer sees the SLAs that may apply to their organisations and the SLA clocks
+ * on their organisations' records; a supplier's engineer the underpinning contracts and clocks with
+ * their company and the SLA clocks of records handed to it. OLAs are internal to the desk.
+ */
+
+// ---- calendars ----------------------------------------------------------------------------------
+
+export type CalendarRow = NonNullable<Awaited<ReturnType<typeof findCalendar>>>;
+
+export function findCalendar(db: Db | Tx, name: string) {
+  return db.selectFrom('business_calendar').selectAll().select('updated_at as updatedAt').where('name', '=', name).executeTakeFirst();
+}
+
+export function lockCalendar(tx: Tx, name: string) {
+  return tx.selectFrom('business_calendar').selectAll().select('updated_at as updatedAt').where('name', '=', name).forUpdate().executeTakeFirst();
+}
+
+export function allCalendars(db: Db | Tx) {
+  return db.selectFrom('business_calendar').selectAll().select('updated_at as updatedAt').execute();
+}
+
+export function listCalendars(db: Db, page: PageRequest) {
+  const query = db.selectFrom('business_calendar').selectAll().select('updated_at as updatedAt');
+  return paginate(query, { columns: { name: 'name' }, tie: 'id', tieKey: 'id', defaultSort: 'name' }, page);
+}
+
+// ---- definitions --------------------------------------------------------------------------------
+
+function definitionScope(scope: Scope): Expression<SqlBool> {
+  switch (scope.kind) {
+    case 'network':
+      return sql<SqlBool>`true`;
+    case 'organisations':
+      return sql<SqlBool>`d.kind = 'sla' and (d.organisation_id is null or d.organisation_id in (${visibleOrganisations(scope.organisationIds)}))`;
+    case 'supplier':
+      return sql<SqlBool>`d.kind = 'underpinning' and (d.supplier_id is null or d.supplier_id = ${scope.supplierId})`;
+  }
+}
+
+function selectDefinitions(db: Db | Tx, scope: Scope) {
+  return db
+    .selectFrom('sla_definition as d')
+    .innerJoin('business_calendar as cal', 'cal.id', 'd.calendar_id')
+    .leftJoin('organisation as org', 'org.id', 'd.organisation_id')
+    .leftJoin('team', 'team.id', 'd.team_id')
+    .leftJoin('supplier', 'supplier.id', 'd.supplier_id')
+    .leftJoin('service_class as class', 'class.id', 'd.service_class_id')
+    .selectAll('d')
+    .select([
+      'cal.name as calendar_name',
+      'org.ods_code as organisation_ods_code',
+      'org.name as organisation_name',
+      'team.code as team_code',
+      'team.name as team_name',
+      'supplier.code as supplier_code',
+      'supplier.name as supplier_name',
+      'class.code as service_class_code',
+      'class.name as service_class_name',
+    ])
+    .where(definitionScope(scope));
+}
+
+export type DefinitionRow = Awaited<ReturnType<ReturnType<typeof selectDefinitions>['executeTakeFirstOrThrow']>>;
+
+export function findDefinition(db: Db | Tx, scope: Scope, code: string) {
+  return selectDefinitions(db, scope).where('d.code', '=', code.toUpperCase()).executeTakeFirst();
+}
+
+export function lockDefinition(tx: Tx, code: string) {
+  return tx.selectFrom('sla_definition').select('id').where('code', '=', code.toUpperCase()).forUpdate().executeTakeFirst();
+}
+
+export function listDefinitions(db: Db, scope: Scope, request: DefinitionListRequest & PageRequest) {
+  let query = selectDefinitions(db, scope);
+  if (request.kind) query = query.where('d.kind', '=', request.kind);
+  if (request.recordType) query = query.where('d.record_type', '=', request.recordType);
+  if (request.active !== undefined) query = query.where('d.active', '=', request.active);
+  return paginate(query, { columns: { code: 'd.code' }, tie: 'd.id', tieKey: 'id', defaultSort: 'code' }, request);
+}
+
+export function activeDefinitions(db: Db | Tx, recordType: string) {
+  return selectDefinitions(db, { kind: 'network' }).where('d.record_type', '=', recordType).where('d.active', '=', true).execute();
+}
+
+export const organisationByOds = (tx: Tx, odsCode: string) =>
+  tx.selectFrom('organisation').select(['id', 'ods_code', 'name']).where('ods_code', '=', odsCode.toUpperCase()).executeTakeFirst();
+export const teamByCode = (tx: Tx, code: string) => tx.selectFrom('team').select(['id', 'code', 'name']).where('code', '=', code.toLowerCase()).executeTakeFirst();
+export const supplierByCode = (tx: Tx, code: string) => tx.selectFrom('supplier').select(['id', 'code', 'name']).where('code', '=', code.toUpperCase()).executeTakeFirst();
+export const serviceClassByCode = (tx: Tx, code: string) =>
+  tx.selectFrom('service_class').select(['id', 'code', 'name']).where('code', '=', code.toUpperCase()).executeTakeFirst();
+
+/** The priorities in force: the incident priority matrix's, or the default scheme until one is saved. */
+export async function configuredPriorities(db: Db | Tx): Promise<string[] | null> {
+  const row = await db.selectFrom('service_setting').select('value').where('key', '=', 'incidents').executeTakeFirst();
+  const priorities = (row?.value as { matrix?: { priorities?: unknown } } | undefined)?.matrix?.priorities;
+  return Array.isArray(priorities) && priorities.every((p) => typeof p === 'string') ? priorities : null;
+}
+
+// ---- the records the clocks run on --------------------------------------------------------------
+
+export type SubjectRow = Selectable<SlaSubjectTable>;
+
+export function lockSubject(tx: Tx, recordType: ClockRecordType, recordId: number): Promise<SubjectRow | undefined> {
+  return tx.selectFrom('sla_subject').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).forUpdate().executeTakeFirst();
+}
+
+export function findSubject(db: Db | Tx, recordType: string, recordId: number): Promise<SubjectRow | undefined> {
+  return db.selectFrom('sla_subject').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).executeTakeFirst();
+}
+
+/** The organisation and every organisation above it, nearest first. */
+export async function organisationLineage(db: Db | Tx, organisationId: number): Promise<number[]> {
+  const rows = await sql<{ id: number; depth: number }>`with recursive up (id, parent_id, depth) as (
+      select id, parent_id, 0 from organisation where id = ${organisationId}
+      union all
+      select o.id, o.parent_id, up.depth + 1 from organisation o join up on o.id = up.parent_id where up.depth < 20
+    ) select id, depth from up order by depth`.execute(db);
+  return rows.rows.map((r) => Number(r.id));
+}
+
+export async function serviceClassOfProduct(db: Db | Tx, productId: number | null | undefined): Promise<number | null> {
+  if (productId == null) return null;
+  const row = await db.selectFrom('product').select('service_class_id').where('id', '=', productId).executeTakeFirst();
+  return row?.service_class_id ?? null;
+}
+
+// ---- clocks -------------------------------------------------------------------------------------
+
+export type ClockRow = Selectable<SlaClockTable>;
+
+/** A record's clocks, locked in id order (as every writer locks them, so two never deadlock). */
+export function lockClocksOfRecord(tx: Tx, recordType: string, recordId: number): Promise<ClockRow[]> {
+  return tx.selectFrom('sla_clock').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).orderBy('id').forUpdate().execute();
+}
+
+/** Clocks still running or paused in a calendar, locked in id order. */
+export function lockRunningClocksOnCalendar(tx: Tx, calendarId: number): Promise<ClockRow[]> {
+  return tx.selectFrom('sla_clock').selectAll().where('calendar_id', '=', calendarId).where('stopped_at', 'is', null).orderBy('id').forUpdate().execute();
+}
+
+/** The clock for its job: skipped rather than waited for while a change holds it, so a job never waits on a clock while holding its own row. */
+export function lockClockForJob(tx: Tx, id: number): Promise<ClockRow | undefined> {
+  return tx.selectFrom('sla_clock').selectAll().where('id', '=', id).forUpdate().skipLocked().executeTakeFirst();
+}
+
+export async function clockExists(db: Db | Tx, id: number): Promise<boolean> {
+  return !!(await db.selectFrom('sla_clock').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+const clockColumns = ['d.code as definition_code', 'd.name as definition_name'] as const;
+
+export function clocksOfRecords(db: Db | Tx, recordType: string, recordIds: number[]) {
+  return db
+    .selectFrom('sla_clock as c')
+    .innerJoin('sla_definition as d', 'd.id', 'c.definition_id')
+    .selectAll('c')
+    .select(clockColumns)
+    .where('c.record_type', '=', recordType)
+    .where('c.record_id', 'in', recordIds)
+    .orderBy('c.record_id')
+    .orderBy('c.id')
+    .execute();
+}
+
+export type ClockWithDefinition = Awaited<ReturnType<typeof clocksOfRecords>>[number];
+
+/** Customers see SLA clocks only; a supplier SLA and underpinning clocks, not the desk's OLAs. */
+function clockScope(scope: Scope): Expression<SqlBool> {
+  const tenancy = inScope(scope, { organisation: 'c.organisation_id', supplier: 'c.supplier_id' });
+  switch (scope.kind) {
+    case 'network':
+      return tenancy;
+    case 'organisations':
+      return sql<SqlBool>`${tenancy} and c.kind = 'sla'`;
+    case 'supplier':
+      return sql<SqlBool>`${tenancy} and c.kind in ('sla', 'underpinning')`;
+  }
+}
+
+export function listClocks(db: Db, scope: Scope, request: ClockListRequest & PageRequest) {
+  let query = db
+    .selectFrom('sla_clock as c')
+    .innerJoin('sla_definition as d', 'd.id', 'c.definition_id')
+    .selectAll('c')
+    .select(clockColumns)
+    .where(clockScope(scope));
+  if (request.recordType) query = query.where('c.record_type', '=', request.recordType);
+  if (request.recordId) query = query.where('c.record_id', '=', request.recordId);
+  if (request.kind) query = query.where('c.kind', '=', request.kind);
+  if (request.metric) query = query.where('c.metric', '=', request.metric);
+  return paginate(query, { columns: { id: 'c.id' }, tie: 'c.id', tieKey: 'id', defaultSort: 'id' }, request);
+}
+
+/**
+ * Met and breached clocks whose outcome was decided in [from, to): a breach when it breached, a met
+ * clock when it stopped. Cancelled clocks count as neither; a breach is never undone.
+ */
+export async function compliance(db: Db, scope: Scope, request: ComplianceRequest, from: Date, to: Date) {
+  const byDefinition = request.groupBy === 'definition';
+  const decided = sql`coalesce(c.breached_at, case when c.state = 'met' then c.stopped_at end)`;
+  let query = db
+    .selectFrom('sla_clock as c')
+    .innerJoin('sla_definition as d', 'd.id', 'c.definition_id')
+    .select([
+      byDefinition ? sql<string>`d.code`.as('key') : sql<string>`c.priority`.as('key'),
+      byDefinition ? sql<string>`min(d.name)`.as('name') : sql<string>`c.priority`.as('name'),
+      sql<number>`count(*) filter (where c.breached_at is null and c.state = 'met')::int`.as('met'),
+      sql<number>`count(*) filter (where c.breached_at is not null)::int`.as('breached'),
+    ])
+    .where(clockScope(scope))
+    .where('c.state', '<>', 'cancelled')
+    .where(sql<SqlBool>`${decided} >= ${from.toISOString()}::timestamptz and ${decided} < ${to.toISOString()}::timestamptz`);
+  if (request.recordType) query = query.where('c.record_type', '=', request.recordType);
+  if (request.kind) query = query.where('c.kind', '=', request.kind);
+  if (request.metric) query = query.where('c.metric', '=', request.metric);
+  return query.groupBy(byDefinition ? sql`d.code` : sql`c.priority`).orderBy(sql`1`).execute();
+}
