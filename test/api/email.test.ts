@@ -45,6 +45,7 @@ async function startRelay(port = 0): Promise<Relay> {
   const server = new SMTPServer({
     disabledCommands: ['AUTH', 'STARTTLS'],
     authOptional: true,
+    disableReverseLookup: true, // no DNS: nothing leaves 127.0.0.1
     logger: false,
     onMailFrom(_address, _session, callback) {
       if (relay.mode === 'defer') return callback(Object.assign(new Error('4.3.2 the relay is busy, try later'), { responseCode: 451 }));

@@ -32,6 +32,9 @@ export async function startInboundMail(ctx: AppContext, where: { host: string; p
     banner: 'n3sp: replies to notifications',
     disabledCommands: ['AUTH', 'STARTTLS'],
     authOptional: true,
+    // The gateway in front knows who connected; a reverse DNS lookup per connection would only
+    // add latency and traffic to the resolver.
+    disableReverseLookup: true,
     size: MAX_MESSAGE_BYTES,
     maxRecipients: 20,
     maxClients: 50,
