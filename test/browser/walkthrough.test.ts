@@ -175,7 +175,7 @@ describe('the web application', () => {
         const main = page.getByRole('main');
         await main.getByText('This area is not built yet').waitFor();
         assert.match(await main.innerText(), new RegExp(`clause ${area.clause.replace(/\./g, '\\.')}`));
-        if (area.id === 'incidents') await assertAccessible(page, 'a page not built yet');
+        if (area.id === 'problems') await assertAccessible(page, 'a page not built yet');
       }
     }
 

@@ -8,6 +8,9 @@ import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
 import { CiPage } from './pages/CiPage.tsx';
 import { CisPage } from './pages/CisPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { IncidentPage } from './pages/IncidentPage.tsx';
+import { IncidentsPage } from './pages/IncidentsPage.tsx';
+import { MajorIncidentsPage } from './pages/MajorIncidentsPage.tsx';
 import { NotBuiltPage } from './pages/NotBuiltPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
@@ -42,6 +45,9 @@ function Routed() {
         <Route path="connections" element={<ConnectionsPage />} />
         <Route path="connections/:id" element={<ConnectionPage />} />
         <Route path="rollout" element={<RolloutPage />} />
+        <Route path="incidents" element={<IncidentsPage />} />
+        <Route path="incidents/major" element={<MajorIncidentsPage />} />
+        <Route path="incidents/:id" element={<IncidentPage />} />
         {AREAS.filter((a) => !a.built).map((area) => (
           <Route key={area.id} path={area.path} element={<NotBuiltPage area={area} />} />
         ))}

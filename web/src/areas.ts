@@ -18,6 +18,8 @@ export interface Area {
   keeps: string;
   /** The permission area on the server (`<area>:read`), where there is one. */
   permission: string;
+  /** Only for people who see the whole network (not customers or suppliers' engineers). */
+  staffOnly?: true;
   built?: true;
 }
 
@@ -40,7 +42,8 @@ export const AREAS: Area[] = [
   { id: 'connections', label: 'Connections', path: '/connections', group: 'network', clause: '8.2.6', process: 'Configuration management', keeps: "each site's circuit: product, supplier, circuit reference, point of presence, address block, state and the date of every step, and its cost", permission: 'connections', built: true },
   { id: 'rollout', label: 'Roll-out', path: '/rollout', group: 'network', clause: '8.5.3', process: 'Release and deployment management', keeps: 'connections ordered, installed and live against a target and a date, with a forecast', permission: 'rollout', built: true },
 
-  { id: 'incidents', label: 'Incidents', path: '/incidents', group: 'resolution', clause: '8.6.1', process: 'Incident management', keeps: 'incidents, priority from impact and urgency, major incidents and hand-off to suppliers', permission: 'incidents' },
+  { id: 'incidents', label: 'Incidents', path: '/incidents', group: 'resolution', clause: '8.6.1', process: 'Incident management', keeps: 'incidents, priority from impact and urgency, major incidents and hand-off to suppliers', permission: 'incidents', built: true },
+  { id: 'major-incidents', label: 'Major incident board', path: '/incidents/major', group: 'resolution', clause: '8.6.1', process: 'Incident management (major incidents)', keeps: 'each open major incident with its linked incidents, the organisations and sites affected, and its updates', permission: 'incidents', staffOnly: true, built: true },
   { id: 'requests', label: 'Service requests', path: '/requests', group: 'resolution', clause: '8.6.2', process: 'Service request management', keeps: 'orders, moves, upgrades and access requests', permission: 'requests' },
   { id: 'problems', label: 'Problems', path: '/problems', group: 'resolution', clause: '8.6.3', process: 'Problem management', keeps: 'problems, root causes, known errors and workarounds', permission: 'problems' },
 
@@ -70,9 +73,11 @@ export const AREAS: Area[] = [
 /**
  * Whether the nav shows an area to someone with these permissions. Where the server already
  * guards the area with a permission, only holders see it; an area the server does not know
- * yet cannot be judged, so it is shown (its page says it is not built).
+ * yet cannot be judged, so it is shown (its page says it is not built). A staff-only area is
+ * hidden from a customer's or supplier's scope.
  */
-export function visibleTo(area: Area, permissions: readonly string[]): boolean {
+export function visibleTo(area: Area, permissions: readonly string[], scope?: string): boolean {
+  if (area.staffOnly && scope !== undefined && scope !== 'network') return false;
   if (!(PERMISSION_AREAS as readonly string[]).includes(area.permission)) return true;
   return permissions.includes(`${area.permission}:read`);
 }

@@ -13,7 +13,9 @@ export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [location.pathname]);
   if (!self) return null;
-  const areas = AREAS.filter((a) => visibleTo(a, self.permissions));
+  const areas = AREAS.filter((a) => visibleTo(a, self.permissions, self.scope));
+  // The area the page belongs to: the longest path that holds it (/incidents/major is the board's, not the queue's).
+  const current = areas.filter((a) => location.pathname === a.path || location.pathname.startsWith(`${a.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
   return (
     <>
       <a className="skip-link" href="#main">
@@ -69,10 +71,10 @@ export function Layout() {
                   <ul className="side-nav__list" aria-labelledby={`nav-${group.id}`}>
                     {entries.map((area) => (
                       <li key={area.id}>
-                        <NavLink to={area.path} className="side-nav__link">
+                        <Link to={area.path} className={`side-nav__link${area === current ? ' active' : ''}`} aria-current={area === current ? 'page' : undefined}>
                           {area.label}
                           {!area.built && <span className="side-nav__planned"> not built yet</span>}
-                        </NavLink>
+                        </Link>
                       </li>
                     ))}
                   </ul>

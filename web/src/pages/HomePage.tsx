@@ -8,7 +8,7 @@ export function HomePage() {
   const { self } = useSession();
   const heading = usePageTitle('Overview');
   if (!self) return null;
-  const areas = AREAS.filter((a) => visibleTo(a, self.permissions));
+  const areas = AREAS.filter((a) => visibleTo(a, self.permissions, self.scope));
   return (
     <>
       <h1 ref={heading} tabIndex={-1}>

@@ -1,0 +1,342 @@
+// Incidents in a real Chromium against a real n3sp process: a practice manager reports a fault on
+// their site in the portal; an agent finds it in the queue, assigns it and hands it to a
+// supplier; the supplier's engineer accepts and resolves it; the practice manager confirms; the
+// agent sees it closed with its timeline. Then the queue's filters, SLA order and a bulk action
+// (one row refused because someone changed it meanwhile), its live updates, and the major
+// incident board. Screenshots go to docs/screenshots/ with N3SP_UPDATE_SCREENSHOTS=1.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inTransaction } from '../../src/core/context.ts';
+import { SYSTEM_ACTOR } from '../../src/core/access/principal.ts';
+import type { Role } from '../../src/core/access/roles.ts';
+import { createUser } from '../../src/modules/users/service.ts';
+import { createTeam } from '../../src/modules/teams/service.ts';
+import { testEnv, type TestEnv } from '../helpers/harness.ts';
+import { clientAs, makeOrganisation, SYSTEM, TEST_PASSWORD } from '../helpers/factories.ts';
+import { makeSite, makeSupplier } from '../helpers/network-fixtures.ts';
+import type { ApiClient } from '../helpers/api-client.ts';
+import { SCREENSHOTS } from '../helpers/screenshots.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let env: TestEnv;
+let browser: Browser;
+let desk: ApiClient;
+const requested: string[] = [];
+const pageErrors: string[] = [];
+const people = { agentId: 0 };
+let surgery: { id: number; name: string };
+let branch: { id: number; name: string };
+let queens: { id: number; name: string };
+let supplier: { id: number; code: string; name: string };
+let networkOps: { id: number; name: string; code: string };
+let serviceDesk: { id: number; name: string; code: string };
+let incidentId = 0;
+let number = '';
+
+async function person(username: string, displayName: string, roles: Role[], extra: { organisations?: string[]; supplierId?: number } = {}) {
+  return createUser(env.rt, SYSTEM_ACTOR, { username, displayName, roles, email: `${username}@example.nhs.uk`, organisations: extra.organisations, supplierId: extra.supplierId ?? null, password: TEST_PASSWORD });
+}
+
+before(async () => {
+  env = await testEnv({ web: true, listen: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  desk = (await clientAs(env, { roles: ['service_desk_agent'] })).api;
+  const densham = await makeOrganisation(env, { odsCode: 'A81001', name: 'The Densham Surgery', kind: 'gp_practice' });
+  const queensPark = await makeOrganisation(env, { odsCode: 'A81002', name: 'Queens Park Medical Centre', kind: 'gp_practice' });
+  surgery = await makeSite(env, densham.ods_code, { name: 'The Densham Surgery', kind: 'main', postcode: 'TS18 1HU' });
+  branch = await makeSite(env, densham.ods_code, { name: 'Densham branch surgery', kind: 'branch_surgery', postcode: 'TS18 3RB' });
+  queens = await makeSite(env, queensPark.ods_code, { name: 'Queens Park Medical Centre', kind: 'main', postcode: 'TS18 2AW' });
+  supplier = await makeSupplier(env, { name: 'Northlink Access Ltd', regions: [] });
+  await makeSupplier(env, { name: 'Fibrecore Networks', regions: [] });
+
+  const agent = await person('sam.okafor', 'Sam Okafor', ['service_desk_agent']);
+  people.agentId = agent.id;
+  await person('priya.shah', 'Priya Shah', ['customer'], { organisations: ['A81001'] });
+  await person('chris.engineer', 'Chris Engineer', ['supplier'], { supplierId: supplier.id });
+  await inTransaction(env.rt, async (tx) => {
+    networkOps = await createTeam(tx, env.rt, SYSTEM, { code: 'network-operations', name: 'Network operations', memberIds: [agent.id] });
+    serviceDesk = await createTeam(tx, env.rt, SYSTEM, { code: 'service-desk', name: 'Service desk', memberIds: [agent.id] });
+  });
+  // Something already in the queue that the practice must never see.
+  const other = await desk.post('/api/v1/incidents', { title: 'Slow connection in the afternoons', siteId: queens.id, impact: 'low', urgency: 'low' });
+  assert.equal(other.status, 201, JSON.stringify(other.body));
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.close();
+});
+
+async function freshPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  context.setDefaultTimeout(10_000);
+  context.on('request', (request) => requested.push(request.url()));
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return page;
+}
+
+async function signInAs(page: Page, username: string) {
+  await page.goto(env.url!);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function assertAccessible(page: Page, where: string) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility of ${where}`);
+}
+
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+const main = (page: Page) => page.getByRole('main');
+const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
+
+describe('incidents in the web application', () => {
+  test('a practice reports a fault; the desk hands it to a supplier, who resolves it; the practice confirms; the desk sees it closed', async () => {
+    // The practice manager reports the fault on their branch surgery in the portal.
+    const customer = await freshPage();
+    await signInAs(customer, 'priya.shah');
+    assert.equal(await nav(customer).getByRole('link', { name: 'Major incident board' }).count(), 0, 'the board is for staff');
+    await nav(customer).getByRole('link', { name: 'Incidents' }).click();
+    await h1(customer).filter({ hasText: 'Your incidents' }).waitFor();
+    await status(customer, 'You have no open incidents.').waitFor();
+    const report = customer.getByRole('region', { name: 'Report a fault' });
+    const sites = await report.getByLabel('Where is the fault?').locator('option').allInnerTexts();
+    assert.deepEqual(sites, ['Choose one of your sites', 'Densham branch surgery, TS18 3RB', 'The Densham Surgery, TS18 1HU'], 'only their own sites');
+    await report.getByLabel('Where is the fault?').selectOption(String(branch.id));
+    await report.getByRole('button', { name: 'Report the fault' }).click();
+    await report.locator('.field--error').filter({ hasText: 'What is wrong?' }).waitFor();
+    await assertAccessible(customer, 'the portal with a refused report');
+    await report.getByLabel('What is wrong?').fill('No internet at reception');
+    await report.getByLabel('Tell us more (optional)').fill('Since 8am the router lights are red. Ask for Dana on reception.');
+    await report.getByLabel('How urgent is it?').selectOption('high');
+    await customer.screenshot({ path: `${SCREENSHOTS}/report-a-fault.png`, fullPage: true });
+    await report.getByRole('button', { name: 'Report the fault' }).click();
+    await status(customer, /your fault is logged as INC\d{7}/).waitFor();
+    number = /INC\d{7}/.exec(await h1(customer).innerText())![0];
+    incidentId = Number(new URL(customer.url()).pathname.split('/').pop());
+    assert.match(await main(customer).innerText(), /Where it stands\s+Received[\s\S]*Site\s+Densham branch surgery[\s\S]*Reported\s+.*by Priya Shah[\s\S]*What you told us\s+Since 8am/);
+    await assertAccessible(customer, "a practice's new incident");
+
+    // An agent finds it in the queue and opens it.
+    const agent = await freshPage();
+    await signInAs(agent, 'sam.okafor');
+    await nav(agent).getByRole('link', { name: 'Incidents', exact: true }).click();
+    await h1(agent).filter({ hasText: /^Incidents$/ }).waitFor();
+    const row = main(agent).getByRole('row', { name: new RegExp(number) });
+    await row.waitFor();
+    assert.match(await row.innerText(), /No internet at reception[\s\S]*P\d[\s\S]*New[\s\S]*Densham branch surgery[\s\S]*No team/);
+    await agent.getByLabel('Number or words').fill(number);
+    await agent.getByRole('button', { name: 'Search' }).click();
+    await status(agent, 'Showing 1 incident.').waitFor();
+    await assertAccessible(agent, 'the queue');
+    await row.getByRole('link', { name: number }).click();
+    await h1(agent).filter({ hasText: number }).waitFor();
+    await agent.getByRole('region', { name: 'Service level clocks' }).waitFor();
+    assert.match(await main(agent).innerText(), /Caller\s+Priya Shah priya\.shah@example\.nhs\.uk\s+Reported in the portal/);
+    await main(agent).getByRole('link', { name: 'Densham branch surgery' }).waitFor();
+
+    // Assigns it to network operations, to themself.
+    const assign = agent.getByRole('region', { name: 'Assign' });
+    await assign.getByLabel('Team').selectOption(String(networkOps.id));
+    await assign.getByRole('button', { name: 'Choose me' }).click();
+    await assign.getByRole('button', { name: 'Assign' }).click();
+    await status(agent, `${number} is assigned to Network operations, Sam Okafor.`).waitFor();
+    assert.match(await main(agent).innerText(), /Team\s+Network operations, Sam Okafor/);
+    await agent.getByRole('region', { name: 'Timeline' }).getByText('Assigned to Network operations').first().waitFor();
+
+    // Hands it to the supplier: refused first without saying what to do, the reason by the field.
+    const handOff = agent.getByRole('region', { name: 'Hand off to a supplier' });
+    await handOff.getByLabel('Supplier', { exact: true }).selectOption(String(supplier.id));
+    await handOff.getByRole('button', { name: 'Hand off' }).click();
+    await handOff.locator('.field--error').filter({ hasText: 'What the supplier is asked to do' }).waitFor();
+    await assertAccessible(agent, 'a refused hand-off');
+    await handOff.getByLabel('What the supplier is asked to do').fill('Line fault suspected on the tail circuit: please test and repair.');
+    await handOff.getByRole('button', { name: 'Hand off' }).click();
+    await status(agent, `${number} is handed to Northlink Access Ltd.`).waitFor();
+    assert.match(await main(agent).innerText(), /Supplier\s+Northlink Access Ltd\s+Handed off .*; not accepted yet/);
+    assert.match(await agent.getByRole('region', { name: 'Timeline' }).innerText(), /Work note \(internal\) by sam\.okafor[\s\S]*tail circuit/);
+
+    // The supplier's engineer sees it (and nothing else), accepts it and resolves it.
+    const engineer = await freshPage();
+    await signInAs(engineer, 'chris.engineer');
+    await nav(engineer).getByRole('link', { name: 'Incidents', exact: true }).click();
+    await status(engineer, 'Showing 1 incident.').waitFor();
+    await main(engineer).getByRole('link', { name: number }).click();
+    await h1(engineer).filter({ hasText: number }).waitFor();
+    const accept = engineer.getByRole('region', { name: 'Accept this incident' });
+    await accept.getByLabel('Your reference (optional)').fill('NL-778812');
+    await accept.getByRole('button', { name: 'Accept' }).click();
+    await status(engineer, `You have accepted ${number}.`).waitFor();
+    assert.match(await main(engineer).innerText(), /their reference NL-778812/);
+    const note = engineer.getByRole('region', { name: 'Add a note' });
+    await note.getByLabel('Note', { exact: true }).fill('Engineer on site at 14:00; joint in the footway box is water-damaged.');
+    await note.getByRole('button', { name: 'Add the note' }).click();
+    await status(engineer, `Work note added to ${number}.`).waitFor();
+    const move = engineer.getByRole('region', { name: 'Move the incident' });
+    assert.deepEqual(await move.getByRole('button').allInnerTexts(), ['Hand back to the service desk', 'Resolve']);
+    await move.getByRole('button', { name: 'Resolve' }).click();
+    await move.locator('.field--error').filter({ hasText: 'Resolution' }).waitFor();
+    await move.getByLabel('Resolution', { exact: true }).selectOption('fixed_by_supplier');
+    await move.getByLabel('What was done').fill('Joint replaced in the footway box; line tested clean.');
+    await move.getByRole('button', { name: 'Resolve' }).click();
+    await status(engineer, `${number} is now resolved.`).waitFor();
+    await assertAccessible(engineer, "the supplier's engineer's view of a resolved incident");
+
+    // The practice manager confirms it is fixed; they never read the internal notes.
+    await customer.reload();
+    const fixed = customer.getByRole('region', { name: 'Is it fixed?' });
+    await fixed.waitFor();
+    assert.match(await main(customer).innerText(), /What we did\s+Joint replaced in the footway box/);
+    assert.doesNotMatch(await main(customer).innerText(), /tail circuit|water-damaged/);
+    await assertAccessible(customer, 'a resolved incident in the portal');
+    await fixed.getByRole('button', { name: 'Confirm resolved' }).click();
+    await status(customer, 'Thank you for confirming: the incident is closed.').waitFor();
+    assert.match(await main(customer).innerText(), /Where it stands\s+Closed/);
+    await customer.screenshot({ path: `${SCREENSHOTS}/portal-incident.png`, fullPage: true });
+
+    // The agent sees it closed, with its whole timeline.
+    await agent.reload();
+    await h1(agent).filter({ hasText: number }).waitFor();
+    assert.match(await main(agent).innerText(), /State\s+Closed/);
+    const timeline = agent.getByRole('region', { name: 'Timeline' });
+    await timeline.getByText('Confirmed resolved').first().waitFor();
+    const text = await timeline.innerText();
+    const order = ['Confirmed resolved by priya.shah', 'Resolved by chris.engineer', 'Accepted by chris.engineer', 'Handed to a supplier by sam.okafor', 'Assigned by sam.okafor', 'Logged by priya.shah'];
+    const at = order.map((t) => text.indexOf(t));
+    assert.ok(at.every((i) => i >= 0), `every step is on the timeline:\n${text}`);
+    assert.deepEqual([...at].sort((a, b) => a - b), at, 'newest first');
+    assert.match(text, /Work note \(internal\) by chris\.engineer[\s\S]*water-damaged/);
+    assert.equal(await agent.getByRole('region', { name: 'Move the incident' }).count(), 0, 'a closed incident moves no more');
+    await agent.screenshot({ path: `${SCREENSHOTS}/incident.png`, fullPage: true });
+    await assertAccessible(agent, 'a closed incident with its timeline');
+    for (const page of [customer, agent, engineer]) await page.context().close();
+  });
+
+  test('the queue: filters, SLA order, a bulk action with a row someone else changed, and live updates', async () => {
+    const log = async (title: string, siteId: number, impact: string, urgency: string) => {
+      const created = await desk.post('/api/v1/incidents', { title, siteId, impact, urgency });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      return created.body as { id: number; number: string; version: number };
+    };
+    const late = await log('Printer VLAN unreachable', queens.id, 'high', 'high');
+    const soon = await log('Wi-Fi drops in the waiting room', surgery.id, 'medium', 'medium');
+    const later = await log('DNS lookups slow', branch.id, 'low', 'medium');
+    // Pretend one target passed an hour ago and another falls due within the hour.
+    await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() - 3_600_000) }).where('id', '=', late.id).execute();
+    await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() + 40 * 60_000) }).where('id', '=', soon.id).execute();
+    await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() + 30 * 3_600_000) }).where('id', '=', later.id).execute();
+
+    const page = await freshPage();
+    await signInAs(page, 'sam.okafor');
+    await page.goto(`${env.url}/incidents`);
+    await status(page, /Showing \d+ incidents?\./).waitFor();
+    const rows = main(page).getByRole('table').getByRole('row');
+    // Open work, soonest due first: the breached one leads.
+    assert.match(await rows.nth(1).innerText(), new RegExp(`${late.number}[\\s\\S]*Breached: 1 h`));
+    assert.match(await main(page).getByRole('row', { name: new RegExp(soon.number) }).innerText(), /Due soon: \d+ min left/);
+    await page.screenshot({ path: `${SCREENSHOTS}/incidents.png`, fullPage: true });
+    await assertAccessible(page, 'the queue with breached and due-soon rows');
+
+    await page.getByLabel('Breached only').check();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await status(page, 'Showing 1 incident.').waitFor();
+    assert.match(page.url(), /breached=true/);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Priority').selectOption('P1');
+    await page.getByLabel('Organisation ODS code').fill('a81002');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/organisation=A81002/);
+    await status(page, 'Showing 1 incident.').waitFor();
+    assert.match(await rows.nth(1).innerText(), new RegExp(late.number));
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('State', { exact: true }).selectOption('all');
+    await page.getByLabel('Sort by').selectOption('-number');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/sort=-number/);
+    await rows.nth(1).filter({ hasText: later.number }).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await status(page, /Showing \d+ incidents\./).waitFor();
+
+    // Select three rows; someone changes one of them (the queue shows it, marked), then another
+    // changes just before the bulk assignment, which refuses that row alone.
+    for (const i of [late, soon, later]) await page.getByRole('checkbox', { name: `Select ${i.number}` }).check();
+    const bulk = page.getByRole('region', { name: /Act on the selected incidents/ });
+    await bulk.getByText('(3 selected)').waitFor();
+    await bulk.getByLabel('Assign to team').selectOption(String(serviceDesk.id));
+    assert.equal((await desk.post(`/api/v1/incidents/${late.id}/notes`, { kind: 'work_note', body: 'Checking the VLAN trunk.' })).status, 201);
+    const marked = page.getByRole('row', { name: new RegExp(late.number) }).getByText('Updated', { exact: true });
+    await marked.waitFor({ timeout: 15_000 });
+    await status(page, /One incident has changed since you opened the queue\./).waitFor();
+    const current = await desk.get(`/api/v1/incidents/${soon.id}`);
+    assert.equal((await desk.patch(`/api/v1/incidents/${soon.id}`, { urgency: 'high' }, { 'if-match': String(current.headers.etag) })).status, 200);
+    await bulk.getByRole('button', { name: 'Assign 3' }).click();
+    const refused = bulk.getByRole('alert');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), new RegExp(`Assign to Service desk: 2 of 3 done[\\s\\S]*${soon.number}: The record has changed`));
+    assert.equal(await page.getByRole('checkbox', { name: `Select ${soon.number}` }).isChecked(), true, 'the refused row stays selected');
+    await assertAccessible(page, 'a bulk action with a refused row');
+    await bulk.getByText('(1 selected)').waitFor();
+    await page.getByRole('row', { name: new RegExp(soon.number) }).getByText('Updated', { exact: true }).waitFor();
+    await bulk.getByRole('button', { name: 'Assign 1' }).click();
+    await bulk.getByRole('status').filter({ hasText: 'Assign to Service desk: 1 of 1 done' }).waitFor();
+    for (const i of [late, soon, later]) assert.equal((await desk.get(`/api/v1/incidents/${i.id}`)).body.team?.code, 'service-desk');
+    await page.context().close();
+  });
+
+  test('the major incident board: linked incidents, who is affected, the latest update, and a new one', async () => {
+    const major = (await desk.post('/api/v1/incidents', { title: 'PoP Teesside power failure', organisationOdsCode: 'A81002', impact: 'high', urgency: 'high', teamId: networkOps.id })).body;
+    const children = [];
+    for (const siteId of [surgery.id, branch.id, queens.id]) children.push((await desk.post('/api/v1/incidents', { title: 'Site offline', siteId, impact: 'medium', urgency: 'high' })).body);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/major`, undefined, { 'if-match': `"${major.version}"` })).status, 200);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/children`, { incidentIds: children.map((c) => c.id) })).status, 200);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/major-updates`, { body: 'Engineers are on their way to the PoP.' })).status, 201);
+
+    const page = await freshPage();
+    await signInAs(page, 'sam.okafor');
+    await nav(page).getByRole('link', { name: 'Major incident board' }).click();
+    await h1(page).filter({ hasText: 'Major incident board' }).waitFor();
+    const card = page.getByRole('article', { name: new RegExp(major.number) });
+    await card.getByText('Engineers are on their way to the PoP.').waitFor();
+    const text = await card.innerText();
+    assert.match(text, /Linked incidents\s+3 linked, 3 open/);
+    assert.match(text, /Affected\s+2 organisations, 3 sites/);
+    assert.match(text, /With\s+Network operations/);
+    await assertAccessible(page, 'the major incident board');
+    await card.getByRole('textbox', { name: 'Post an update' }).fill('Power restored; routers are coming back.');
+    await card.getByRole('button', { name: 'Post the update' }).click();
+    await card.getByRole('status').filter({ hasText: 'Posted, and told to 3 linked incidents.' }).waitFor();
+    await card.getByText('Power restored; routers are coming back.').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/major-incidents.png`, fullPage: true });
+
+    // The practice reads the update on their own linked incident.
+    const customer = await freshPage();
+    await signInAs(customer, 'priya.shah');
+    await customer.goto(`${env.url}/incidents/${children[0].id}`);
+    await customer.getByRole('region', { name: 'Messages' }).getByText(/Power restored; routers are coming back/).first().waitFor();
+    for (const p of [page, customer]) await p.context().close();
+  });
+
+  test('no page asked anything of any host but n3sp itself, and no script failed', () => {
+    assert.deepEqual(pageErrors, []);
+    assert.ok(requested.length > 20);
+    assert.deepEqual(requested.filter((url) => new URL(url).hostname !== '127.0.0.1'), []);
+  });
+});

@@ -1,0 +1,63 @@
+import type { ReactElement, ReactNode } from 'react';
+import type { ApiError } from '../api.ts';
+import { ProblemMessage } from './ProblemMessage.tsx';
+
+export interface ControlProps {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: true;
+}
+
+/**
+ * One form field: its label, an optional hint, and the server's message for it when a write was
+ * refused, tied to the control with aria-describedby so a screen reader reads them together.
+ */
+export function Field({ id, label, hint, error, children }: { id: string; label: ReactNode; hint?: ReactNode; error?: string; children: (props: ControlProps) => ReactElement }) {
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      {children({ id, 'aria-describedby': described, 'aria-invalid': error ? true : undefined })}
+    </div>
+  );
+}
+
+/**
+ * A refused write, said above its form: the whole problem when none of its named fields is on
+ * the form (those sit beside their inputs), and for a stale version, a way to read it again.
+ */
+export function FormProblem({ error, fields, onReload }: { error: ApiError | null; fields: readonly string[]; onReload?: () => void }) {
+  if (!error) return null;
+  if (error.status === 412) {
+    return (
+      <div className="error-summary" role="alert">
+        <h3 className="error-summary__title">Someone else changed this incident</h3>
+        <p>It changed after you opened it, so nothing was saved and nothing was overwritten. Reload it to see the change, then try again.</p>
+        {onReload && (
+          <button type="button" className="button button--secondary" onClick={onReload}>
+            Reload the incident
+          </button>
+        )}
+      </div>
+    );
+  }
+  const placed = error.errors.length > 0 && error.errors.every((e) => fields.some((f) => e.field === f || e.field === `body.${f}` || e.field === `/${f}`));
+  if (placed) {
+    return (
+      <p className="field-error" role="alert">
+        {error.title}: see the field marked below.
+      </p>
+    );
+  }
+  return <ProblemMessage error={error} />;
+}

@@ -1,0 +1,339 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type Page } from '../api.ts';
+import { Field, FormProblem } from '../components/Field.tsx';
+import { useResource } from '../hooks.ts';
+import type { Supplier } from '../network/types.ts';
+import { useSession } from '../session.tsx';
+import { isOpenState, RESOLUTION_CODES, resolutionLabel, stateLabel, type Incident, type IncidentSummary, type Team } from './types.ts';
+import { useWrite } from './useWrite.ts';
+
+export interface ActionProps {
+  incident: Incident;
+  /** The ETag the incident was read with: every change applies to that version only. */
+  etag: string | null;
+  onDone(done: string): void;
+  onReload(): void;
+}
+
+const DESK_VERBS: Record<string, string> = {
+  assigned: 'Back to the team queue',
+  in_progress: 'Start work',
+  pending_customer: 'Wait on the customer',
+  resolved: 'Resolve',
+  closed: 'Close',
+  cancelled: 'Cancel the incident',
+};
+const SUPPLIER_VERBS: Record<string, string> = { in_progress: 'Hand back to the service desk', resolved: 'Resolve' };
+const TRANSITION_FIELDS = ['to', 'resolutionCode', 'resolutionNotes', 'note'] as const;
+
+/**
+ * The moves the lifecycle allows this reader now (the server's `nextStates`), as buttons sharing
+ * the resolution and a note for the caller. Assignment and hand-off have forms of their own.
+ */
+export function TransitionForm({ incident, etag, onDone, onReload, party }: ActionProps & { party: 'desk' | 'supplier' }) {
+  const [resolutionCode, setResolutionCode] = useState('');
+  const [resolutionNotes, setResolutionNotes] = useState('');
+  const [note, setNote] = useState('');
+  const write = useWrite(onDone);
+  const verbs = party === 'desk' ? DESK_VERBS : SUPPLIER_VERBS;
+  const moves = incident.nextStates.filter((s) => s !== 'pending_supplier' && (s !== 'assigned' || incident.team));
+  if (moves.length === 0) return null;
+  const resolving = moves.includes('resolved');
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const to = ((event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+    if (!to) return;
+    const body: Record<string, string> = { to };
+    if (to === 'resolved') {
+      if (resolutionCode) body.resolutionCode = resolutionCode;
+      if (resolutionNotes.trim()) body.resolutionNotes = resolutionNotes.trim();
+    }
+    if (note.trim()) body.note = note.trim();
+    const ok = await write.run(() => api.post(`/incidents/${incident.id}/transitions`, body, { ifMatch: etag }), `${incident.number} is now ${stateLabel(to).toLowerCase()}.`);
+    if (ok) {
+      setNote('');
+      setResolutionNotes('');
+      setResolutionCode('');
+    }
+  }
+
+  return (
+    <section aria-labelledby="move-heading" className="panel">
+      <h2 id="move-heading">Move the incident</h2>
+      <form onSubmit={submit} noValidate>
+        <FormProblem error={write.error} fields={TRANSITION_FIELDS} onReload={onReload} />
+        {write.message('to') && (
+          <p className="field-error" role="alert">
+            {write.message('to')}
+          </p>
+        )}
+        {resolving && (
+          <div className="field-row">
+            <Field id="move-resolution-code" label="Resolution" hint="Needed to resolve." error={write.message('resolutionCode')}>
+              {(p) => (
+                <select {...p} value={resolutionCode} onChange={(e) => setResolutionCode(e.target.value)}>
+                  <option value="">Choose how it was resolved</option>
+                  {RESOLUTION_CODES.filter((c) => c !== 'resolved_with_parent').map((c) => (
+                    <option key={c} value={c}>
+                      {resolutionLabel(c)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field id="move-resolution-notes" label="What was done" hint="Kept with the resolution; the caller reads it." error={write.message('resolutionNotes')}>
+              {(p) => <textarea {...p} rows={2} value={resolutionNotes} onChange={(e) => setResolutionNotes(e.target.value)} maxLength={20_000} />}
+            </Field>
+          </div>
+        )}
+        <Field id="move-note" label="Note to the caller (optional)" hint="Said to the caller and kept on the record." error={write.message('note')}>
+          {(p) => <textarea {...p} rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={20_000} />}
+        </Field>
+        <div className="actions">
+          {moves.map((to) => (
+            <button key={to} type="submit" name="to" value={to} className={`button${to === 'cancelled' ? ' button--secondary' : ''}`} disabled={write.busy}>
+              {(incident.state === 'resolved' && to === 'in_progress' ? 'Reopen' : verbs[to]) ?? stateLabel(to)}
+            </button>
+          ))}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Assign to a team and, if wanted, one of its members. */
+export function AssignForm({ incident, etag, onDone, onReload }: ActionProps) {
+  const { self } = useSession();
+  const teams = useResource<Page<Team>>('/teams', { active: true, limit: 100 });
+  const [teamId, setTeamId] = useState(incident.team ? String(incident.team.id) : '');
+  const [assigneeId, setAssigneeId] = useState(incident.assignee ? String(incident.assignee.id) : '');
+  const write = useWrite(onDone);
+  const team = teams.data?.items.find((t) => String(t.id) === teamId);
+  const me = team?.members.find((m) => m.username === self?.username);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body: Record<string, unknown> = {};
+    if (teamId) body.teamId = Number(teamId);
+    body.assigneeId = assigneeId ? Number(assigneeId) : null;
+    const who = team?.members.find((m) => String(m.id) === assigneeId)?.name;
+    await write.run(() => api.post(`/incidents/${incident.id}/assignment`, body, { ifMatch: etag }), `${incident.number} is assigned to ${team?.name ?? 'the team'}${who ? `, ${who}` : ''}.`);
+  }
+
+  return (
+    <section aria-labelledby="assign-heading" className="panel">
+      <h2 id="assign-heading">Assign</h2>
+      <form onSubmit={submit} noValidate>
+        <FormProblem error={write.error} fields={['teamId', 'assigneeId']} onReload={onReload} />
+        <div className="field-row">
+          <Field id="assign-team" label="Team" error={write.message('teamId')}>
+            {(p) => (
+              <select
+                {...p}
+                value={teamId}
+                onChange={(e) => {
+                  setTeamId(e.target.value);
+                  setAssigneeId('');
+                }}
+              >
+                <option value="">Choose a team</option>
+                {teams.data?.items.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name} ({t.openIncidents} open)
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="assign-member" label="Member" error={write.message('assigneeId')}>
+            {(p) => (
+              <select {...p} value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} disabled={!team}>
+                <option value="">Anyone in the team</option>
+                {team?.members.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                    {m.username === self?.username ? ' (you)' : ''}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <div className="actions">
+          <button type="submit" className="button" disabled={write.busy}>
+            Assign
+          </button>
+          {me && assigneeId !== String(me.id) && (
+            <button type="button" className="button button--secondary" onClick={() => setAssigneeId(String(me.id))}>
+              Choose me
+            </button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Hand the incident to a supplier, saying what they are asked to do. */
+export function HandOffForm({ incident, etag, onDone, onReload }: ActionProps) {
+  const suppliers = useResource<Page<Supplier>>('/suppliers', { state: 'active', sort: 'name', limit: 100 });
+  const [supplierId, setSupplierId] = useState('');
+  const [note, setNote] = useState('');
+  const write = useWrite(onDone);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body: Record<string, unknown> = { note: note.trim() };
+    if (supplierId) body.supplierId = Number(supplierId);
+    const name = suppliers.data?.items.find((s) => String(s.id) === supplierId)?.name ?? 'the supplier';
+    if (await write.run(() => api.post(`/incidents/${incident.id}/hand-off`, body, { ifMatch: etag }), `${incident.number} is handed to ${name}.`)) setNote('');
+  }
+
+  return (
+    <section aria-labelledby="handoff-heading" className="panel">
+      <h2 id="handoff-heading">Hand off to a supplier</h2>
+      {incident.supplier && incident.state === 'pending_supplier' && (
+        <p>
+          {incident.supplier.name} holds it now{incident.supplierAcceptedAt ? ' and has accepted it' : ' but has not accepted it yet'}. Handing it to another supplier takes it from them.
+        </p>
+      )}
+      <form onSubmit={submit} noValidate>
+        <FormProblem error={write.error} fields={['supplierId', 'note', 'state']} onReload={onReload} />
+        {write.message('state') && (
+          <p className="field-error" role="alert">
+            {write.message('state')}
+          </p>
+        )}
+        <Field id="handoff-supplier" label="Supplier" error={write.message('supplierId')}>
+          {(p) => (
+            <select {...p} value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
+              <option value="">Choose a supplier</option>
+              {suppliers.data?.items.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="handoff-note" label="What the supplier is asked to do" hint="Their engineers read it; the caller does not." error={write.message('note')}>
+          {(p) => <textarea {...p} rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={20_000} />}
+        </Field>
+        <button type="submit" className="button" disabled={write.busy}>
+          Hand off
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The supplier's engineer takes on an incident handed to their company, with their own reference. */
+export function AcceptForm({ incident, etag, onDone, onReload }: ActionProps) {
+  const [reference, setReference] = useState('');
+  const write = useWrite(onDone);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body = reference.trim() ? { supplierReference: reference.trim() } : {};
+    await write.run(() => api.post(`/incidents/${incident.id}/acceptance`, body, { ifMatch: etag }), `You have accepted ${incident.number}.`);
+  }
+  return (
+    <section aria-labelledby="accept-heading" className="panel panel--attention">
+      <h2 id="accept-heading">Accept this incident</h2>
+      <p>It was handed to your company. Accept it to tell the service desk your engineers have it.</p>
+      <form onSubmit={submit} noValidate>
+        <FormProblem error={write.error} fields={['supplierReference']} onReload={onReload} />
+        <Field id="accept-reference" label="Your reference (optional)" hint="Your own ticket number, quoted back to you." error={write.message('supplierReference') ?? write.message('state')}>
+          {(p) => <input {...p} className="input--short" value={reference} onChange={(e) => setReference(e.target.value)} maxLength={100} />}
+        </Field>
+        <button type="submit" className="button" disabled={write.busy}>
+          Accept
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * Major incidents: declare one, link incidents under it (by number), and post updates that go to
+ * every open linked incident and its caller.
+ */
+export function MajorForms({ incident, etag, onDone, onReload }: ActionProps) {
+  const open = isOpenState(incident.state);
+  const declare = useWrite(onDone);
+  const link = useWrite(onDone);
+  const update = useWrite(onDone);
+  const [numbers, setNumbers] = useState('');
+  const [body, setBody] = useState('');
+  if (!open) return null;
+
+  async function submitLink(event: FormEvent) {
+    event.preventDefault();
+    const tokens = numbers.split(/[\s,;]+/).filter(Boolean);
+    const ok = await link.run(async () => {
+      if (tokens.length === 0) throw new ApiError(0, 'Nothing to link', undefined, undefined, [{ field: 'incidentIds', message: 'name at least one incident number' }]);
+      const ids = await Promise.all(tokens.map(idOfNumber));
+      await api.post(`/incidents/${incident.id}/children`, { incidentIds: ids });
+    }, `Linked ${tokens.length} ${tokens.length === 1 ? 'incident' : 'incidents'} to ${incident.number}.`);
+    if (ok) setNumbers('');
+  }
+
+  async function submitUpdate(event: FormEvent) {
+    event.preventDefault();
+    let told = 0;
+    const ok = await update.run(async () => {
+      const { data } = await api.post<{ fannedOutTo: number }>(`/incidents/${incident.id}/major-updates`, { body: body.trim() });
+      told = data.fannedOutTo;
+    }, () => `The update is posted and told to ${told} linked ${told === 1 ? 'incident' : 'incidents'}.`);
+    if (ok) setBody('');
+  }
+
+  return (
+    <section aria-labelledby="major-heading" className="panel">
+      <h2 id="major-heading">{incident.major ? 'Major incident' : 'Linked incidents'}</h2>
+      {!incident.major && !incident.parent && (
+        <div className="subform">
+          <FormProblem error={declare.error} fields={[]} onReload={onReload} />
+          <button
+            type="button"
+            className="button button--warning"
+            disabled={declare.busy}
+            onClick={() => void declare.run(() => api.post(`/incidents/${incident.id}/major`, undefined, { ifMatch: etag }), `${incident.number} is now a major incident.`)}
+          >
+            Declare a major incident
+          </button>
+        </div>
+      )}
+      <form className="subform" onSubmit={submitLink} noValidate aria-label="Link incidents">
+        <FormProblem error={link.error} fields={['incidentIds']} />
+        <Field id="link-numbers" label="Link incidents under this one" hint="Their numbers, separated by spaces or commas, e.g. INC0000012 INC0000015." error={link.message('incidentIds') ?? link.message('parentId')}>
+          {(p) => <input {...p} value={numbers} onChange={(e) => setNumbers(e.target.value)} maxLength={2000} />}
+        </Field>
+        <button type="submit" className="button button--secondary" disabled={link.busy}>
+          Link
+        </button>
+      </form>
+      {(incident.major || incident.children.length > 0) && (
+        <form className="subform" onSubmit={submitUpdate} noValidate aria-label="Post an update">
+          <FormProblem error={update.error} fields={['body']} />
+          <Field id="major-update" label="Post an update" hint="Told on every open linked incident and to its caller." error={update.message('body')}>
+            {(p) => <textarea {...p} rows={3} value={body} onChange={(e) => setBody(e.target.value)} maxLength={20_000} />}
+          </Field>
+          <button type="submit" className="button" disabled={update.busy}>
+            Post the update
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** An incident number (or plain id) as the id the API links by. */
+async function idOfNumber(token: string): Promise<number> {
+  if (/^\d+$/.test(token)) return Number(token);
+  const number = token.toUpperCase();
+  const { data } = await api.get<Page<IncidentSummary>>('/incidents', { q: number, limit: 10 });
+  const found = data.items.find((i) => i.number === number);
+  if (!found) throw new ApiError(0, 'Not linked', undefined, undefined, [{ field: 'incidentIds', message: `no incident ${number} that you can see` }]);
+  return found.id;
+}

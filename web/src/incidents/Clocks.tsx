@@ -1,0 +1,97 @@
+import { formatDateTime } from '../labels.ts';
+import { clockKindLabel, clockStateColour, clockStateLabel, formatDuration, metricLabel, type Clock } from './types.ts';
+
+const RUNNING = ['running', 'warning'];
+
+/**
+ * The service level clocks on an incident as the API gives them: which agreement, what it
+ * measures, the target in business time, how much of it is used, and when it falls due. Times
+ * are business time on the clock's calendar; the due instant is wall-clock time.
+ */
+export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: Clock[]; heading?: string }) {
+  return (
+    <section aria-labelledby="clocks-heading">
+      <h2 id="clocks-heading">{heading}</h2>
+      {clocks.length === 0 ? (
+        <p>No service level target applies to this incident.</p>
+      ) : (
+        <table className="table clocks">
+          <caption className="visually-hidden">Service level clocks: target, time used and time left, in business time</caption>
+          <thead>
+            <tr>
+              <th scope="col">Clock</th>
+              <th scope="col">Target</th>
+              <th scope="col">Used</th>
+              <th scope="col">Left or due</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clocks.map((c) => {
+              const used = c.targetMs > 0 ? Math.min(100, Math.round((c.elapsedBusinessMs / c.targetMs) * 100)) : 0;
+              return (
+                <tr key={c.id}>
+                  <th scope="row">
+                    {metricLabel(c.metric)} — {clockKindLabel(c.kind)}
+                    <br />
+                    <span className="muted">
+                      {c.definition.name} · {c.calendar}
+                    </span>
+                  </th>
+                  <td className="nowrap">{formatDuration(c.targetMs)}</td>
+                  <td>
+                    <span className="nowrap">{formatDuration(c.elapsedBusinessMs)}</span>
+                    <span className="clock-bar" aria-hidden="true">
+                      <span className={`clock-bar__fill clock-bar__fill--${c.state}`} style={{ width: `${used}%` }} />
+                    </span>
+                    <span className="muted">{used}% of the target</span>
+                    {c.pausedMs > 0 && (
+                      <>
+                        <br />
+                        <span className="muted">paused for {formatDuration(c.pausedMs)}</span>
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    {RUNNING.includes(c.state) ? (
+                      <>
+                        {c.remainingMs >= 0 ? `${formatDuration(c.remainingMs)} left` : `${formatDuration(c.remainingMs)} over`}
+                        {c.dueAt && (
+                          <>
+                            <br />
+                            <span className="muted">
+                              due <time dateTime={c.dueAt}>{formatDateTime(c.dueAt)}</time>
+                            </span>
+                          </>
+                        )}
+                      </>
+                    ) : c.state === 'paused' ? (
+                      `${formatDuration(c.remainingMs)} left when it resumes`
+                    ) : c.stoppedAt ? (
+                      <>
+                        stopped <time dateTime={c.stoppedAt}>{formatDateTime(c.stoppedAt)}</time>
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                    {c.breachedAt && (
+                      <>
+                        <br />
+                        <strong>
+                          breached <time dateTime={c.breachedAt}>{formatDateTime(c.breachedAt)}</time>
+                        </strong>
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    <span className={`tag tag--${clockStateColour(c.state)}`}>{clockStateLabel(c.state)}</span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,164 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { api, ApiError, type Page } from '../api.ts';
+import { Field, FormProblem } from '../components/Field.tsx';
+import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
+import { formatDateTime } from '../labels.ts';
+import type { Site } from '../network/types.ts';
+import { StateTagFor } from './bits.tsx';
+import { urgencyText, type Incident, type IncidentSettings, type IncidentSummary } from './types.ts';
+
+/**
+ * The portal: a practice reports a fault on one of its own sites, and follows its incidents. The
+ * server decides priority from the urgency they give and the impact the desk judges.
+ */
+export function CustomerIncidents() {
+  const [params, setParams] = useSearchParams();
+  const show = params.get('show') === 'all' ? 'all' : 'open';
+  const list = usePagedList<IncidentSummary>('/incidents', { state: show === 'all' ? undefined : 'open', sort: '-number', limit: 25 });
+  const heading = usePageTitle('Your incidents');
+  return (
+    <>
+      <p className="caption">Report a fault and follow it</p>
+      <h1 ref={heading} tabIndex={-1}>
+        Your incidents
+      </h1>
+      <ReportFault />
+      <section aria-labelledby="mine-heading">
+        <h2 id="mine-heading">What you have reported</h2>
+        <form className="filters" aria-label="Which incidents to show" onSubmit={(e) => e.preventDefault()}>
+          <div className="field">
+            <label htmlFor="portal-show">Show</label>
+            <select id="portal-show" value={show} onChange={(e) => setParams(e.target.value === 'all' ? { show: 'all' } : {})}>
+              <option value="open">Open incidents</option>
+              <option value="all">Every incident</option>
+            </select>
+          </div>
+        </form>
+        {list.error && <ProblemMessage error={list.error} />}
+        <p className="result-count" role="status">
+          {!list.loaded ? 'Loading your incidents…' : list.items.length === 0 ? (show === 'all' ? 'Nothing has been reported yet.' : 'You have no open incidents.') : `Showing ${list.items.length} ${list.items.length === 1 ? 'incident' : 'incidents'}${list.hasMore ? '; there are more' : ''}.`}
+        </p>
+        {list.items.length > 0 && (
+          <table className="table">
+            <caption className="visually-hidden">Your organisation's incidents, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Reference</th>
+                <th scope="col">What is wrong</th>
+                <th scope="col">Site</th>
+                <th scope="col">State</th>
+                <th scope="col">Reported</th>
+                <th scope="col">Last update</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((i) => (
+                <tr key={i.id}>
+                  <td>
+                    <Link to={`/incidents/${i.id}`}>{i.number}</Link>
+                  </td>
+                  <td>{i.title}</td>
+                  <td>{i.site?.name ?? i.organisation.name}</td>
+                  <td>
+                    <StateTagFor state={i.state} customer />
+                  </td>
+                  <td className="nowrap">{formatDateTime(i.createdAt)}</td>
+                  <td className="nowrap">{formatDateTime(i.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {list.hasMore && (
+          <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
+            {list.loading ? 'Loading…' : 'Show more'}
+          </button>
+        )}
+      </section>
+    </>
+  );
+}
+
+const REPORT_FIELDS = ['siteId', 'title', 'description', 'urgency'] as const;
+
+function ReportFault() {
+  const navigate = useNavigate();
+  const sites = useResource<Page<Site>>('/sites', { state: 'active', sort: 'name', limit: 200 });
+  const settings = useResource<IncidentSettings>('/incident-settings');
+  const [siteId, setSiteId] = useState('');
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [urgency, setUrgency] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const choices = sites.data?.items ?? [];
+  const chosenSite = siteId || (choices.length === 1 ? String(choices[0]!.id) : '');
+  const urgencies = settings.data?.matrix.urgencies ?? [];
+  const chosenUrgency = urgency || settings.data?.defaultUrgency || '';
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body: Record<string, unknown> = { title: title.trim(), description: description.trim() };
+    if (chosenSite) body.siteId = Number(chosenSite);
+    if (chosenUrgency) body.urgency = chosenUrgency;
+    try {
+      const { data } = await api.post<Incident>('/incidents', body);
+      navigate(`/incidents/${data.id}`, { state: { reported: data.number } });
+    } catch (e) {
+      setError(e as ApiError);
+      setBusy(false);
+    }
+  }
+
+  const message = (field: string) => error?.fieldMessage(field);
+  return (
+    <section aria-labelledby="report-heading" className="panel report">
+      <h2 id="report-heading">Report a fault</h2>
+      {sites.error && <ProblemMessage error={sites.error} />}
+      {sites.data && choices.length === 0 ? (
+        <p>There is no site of yours to report a fault on. Call the service desk.</p>
+      ) : (
+        <form onSubmit={submit} noValidate aria-labelledby="report-heading">
+          <FormProblem error={error} fields={REPORT_FIELDS} />
+          <Field id="report-site" label="Where is the fault?" error={message('siteId')}>
+            {(p) => (
+              <select {...p} value={chosenSite} onChange={(e) => setSiteId(e.target.value)}>
+                <option value="">Choose one of your sites</option>
+                {choices.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                    {s.postcode ? `, ${s.postcode}` : ''}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="report-title" label="What is wrong?" hint="In a few words, for example: no internet at reception." error={message('title')}>
+            {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
+          </Field>
+          <Field id="report-description" label="Tell us more (optional)" hint="When it started, what you have tried, who to talk to on site." error={message('description')}>
+            {(p) => <textarea {...p} value={description} onChange={(e) => setDescription(e.target.value)} rows={4} maxLength={20_000} />}
+          </Field>
+          <Field id="report-urgency" label="How urgent is it?" error={message('urgency')}>
+            {(p) => (
+              <select {...p} value={chosenUrgency} onChange={(e) => setUrgency(e.target.value)}>
+                {urgencies.map((u) => (
+                  <option key={u} value={u}>
+                    {urgencyText(u)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? 'Sending…' : 'Report the fault'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
