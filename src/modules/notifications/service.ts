@@ -1,8 +1,6 @@
 import type { EmailRow } from './queries.ts';
 import type { EmailMessage } from './schemas.ts';
 
-export const ENTITY = 'email_message';
-
 export function presentEmail(row: EmailRow): EmailMessage {
   return {
     id: row.id,
