@@ -55,7 +55,7 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   const started = await server.call<{ url: string; token: string; chained: number; chainMs: number }>('start', {
     ...(apiDb.databaseUrl ? { DATABASE_URL: apiDb.databaseUrl } : { N3SP_DATA_DIR: apiDb.dataDir! }),
     N3SP_AUDIT_KEY: auditKey,
-  });
+  }, { poolSize: ctx.concurrency });
   ctx.log(`n3sp server (pid ${server.pid}) at ${started.url}; chained the ${started.chained} seeded journal entries in ${started.chainMs.toFixed(0)} ms`);
   const baseline = await startWorker(ctx, './api-records/baseline-worker.ts', 'inherit');
   await baseline.call('open', { databaseUrl: baseDb.databaseUrl, dataDir: baseDb.dataDir, poolSize: ctx.concurrency, codes, auditKey });
@@ -158,7 +158,7 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
     notes: [
       `Data: ${source}, loaded into both databases; reads pick seeded organisations by a fixed stride, the same on both sides.`,
       `Audit chain: at most ${chain.maxUnchained.toLocaleString('en-GB')} journal entries waited to be chained during ${writes.toLocaleString('en-GB')} writes; at most ${chain.unchainedAtSliceEnd.toLocaleString('en-GB')} when a slice of writes ended; the last linked ${chain.drainMs.toFixed(0)} ms after the writes stopped. Start-up catch-up: ${started.chained.toLocaleString('en-GB')} entries in ${started.chainMs.toFixed(0)} ms. \`audit verify\` after the run: ok, ${verdict.checked.toLocaleString('en-GB')} entries in ${(verifyMs / 1000).toFixed(1)} s.`,
-      `n3sp's pool is its default (${ctx.engine === 'postgres' ? '10 connections' : 'the one PGlite connection'}); the server logs each request at info level, as \`n3sp serve\` does, to /dev/null.`,
+      `n3sp's pool: ${ctx.engine === 'postgres' ? `${ctx.concurrency} connections, as the baseline's` : 'the one PGlite connection'}; the server logs each request at info level (one line), as \`n3sp serve\` does, to /dev/null. The load generator (HTTP client) runs in the runner's process on the same machine and its CPU time counts against n3sp's side only.`,
     ],
     details: { source, concurrency: ctx.concurrency, durationMs, warmupMs, slices, phases: results, memory: { idle, peak }, chain, startupChain: { entries: started.chained, ms: started.chainMs }, verify: { ...verdict, ms: verifyMs } },
   };

@@ -17,10 +17,14 @@ let rt: Runtime | undefined;
 let app: FastifyInstance | undefined;
 
 serveWorker({
-  /** Env as `n3sp serve` reads it (DATABASE_URL, N3SP_DATA_DIR, N3SP_AUDIT_KEY, N3SP_LOG_LEVEL). */
-  start: async (env: Record<string, string>) => {
+  /**
+   * Env as `n3sp serve` reads it (DATABASE_URL, N3SP_DATA_DIR, N3SP_AUDIT_KEY, N3SP_LOG_LEVEL);
+   * `poolSize`: the PostgreSQL pool, set to the baseline's so that neither side has more
+   * connections than the other.
+   */
+  start: async (env: Record<string, string>, options: { poolSize?: number } = {}) => {
     const config = loadConfig({ ...process.env, ...env });
-    rt = await openRuntime(config, { chainer: false });
+    rt = await openRuntime(config, { chainer: false, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
     // The seed's journal entries, unchained as after a crash: linked before anything else
     // writes (a write pokes the chainer), and timed.
     const t0 = performance.now();

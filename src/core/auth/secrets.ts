@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** A long random secret for a session cookie, API token or CSRF token. */
 export function newSecret(prefix = ''): string {
@@ -7,5 +7,7 @@ export function newSecret(prefix = ''): string {
 
 /** Stored form of a secret: high-entropy secrets need a digest, not a slow password hash. */
 export function digestOf(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  // Computed on every authenticated request (the principal cache is keyed by it): the one-shot
+  // form costs a quarter of createHash().update().digest().
+  return hash('sha256', secret, 'hex');
 }

@@ -14,32 +14,35 @@ const BATCH = 1000;
  */
 export async function chainPending(db: Db): Promise<number | 'busy'> {
   return db.transaction().execute(async (tx) => {
+    // The lock is a statement of its own: the rows and the head are read after it is held, in a
+    // snapshot taken then, so that no chainer ever links from a head another has moved on.
     const locked = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK}) as ok`.execute(tx);
     if (!locked.rows[0]?.ok) return 'busy' as const;
-    const pending = await tx
-      .selectFrom('journal')
-      .select(['id', 'seal'])
-      .where('chain_seq', 'is', null)
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
-    if (pending.length === 0) return 0;
-    const head = await tx.selectFrom('journal_chain_head').selectAll().executeTakeFirst();
-    let seq = head?.last_seq ?? 0;
-    let prev = head?.last_hash ?? GENESIS_HASH;
-    const links = pending.map((row) => {
+    // The batch to link and the head it continues, in one round trip.
+    const pending = await sql<{ id: number; seal: string; last_seq: number | null; last_hash: string | null }>`select j.id, j.seal, h.last_seq, h.last_hash
+      from (select id, seal from journal where chain_seq is null order by id limit ${BATCH}) as j
+      left join journal_chain_head as h on true
+      order by j.id`.execute(tx);
+    if (pending.rows.length === 0) return 0;
+    const head = pending.rows[0]!;
+    let seq = head.last_seq ?? 0;
+    let prev = head.last_hash ?? GENESIS_HASH;
+    const links = pending.rows.map((row) => {
       seq += 1;
       const hash = linkHash(prev, row.seal, seq);
       const link = { id: row.id, seq, prev, hash };
       prev = hash;
       return link;
     });
-    await sql`update journal set chain_seq = link.seq, prev_hash = link.prev, chain_hash = link.hash
-      from (select * from unnest(${links.map((l) => l.id)}::bigint[], ${links.map((l) => l.seq)}::bigint[],
-                                 ${links.map((l) => l.prev)}::text[], ${links.map((l) => l.hash)}::text[])
-            as t(id, seq, prev, hash)) as link
-      where journal.id = link.id`.execute(tx);
-    await sql`insert into journal_chain_head (singleton, last_seq, last_hash, updated_at) values (true, ${seq}, ${prev}, now())
+    // The links and the new head, in one statement.
+    await sql`with linked as (
+        update journal set chain_seq = link.seq, prev_hash = link.prev, chain_hash = link.hash
+        from (select * from unnest(${links.map((l) => l.id)}::bigint[], ${links.map((l) => l.seq)}::bigint[],
+                                   ${links.map((l) => l.prev)}::text[], ${links.map((l) => l.hash)}::text[])
+              as t(id, seq, prev, hash)) as link
+        where journal.id = link.id
+        returning journal.id)
+      insert into journal_chain_head (singleton, last_seq, last_hash, updated_at) values (true, ${seq}, ${prev}, now())
       on conflict (singleton) do update set last_seq = excluded.last_seq, last_hash = excluded.last_hash, updated_at = now()`.execute(tx);
     return links.length;
   });
@@ -66,15 +69,23 @@ export async function chainAll(db: Db): Promise<number> {
 
 /**
  * Keeps the chain caught up in the background: poked after every committed write, and on a
- * timer for what other processes wrote. A failure is retried on the next poke or tick.
+ * timer for what other processes wrote. A failure is retried on the next poke or tick. Under a
+ * steady stream of writes, rounds start at most every `minGapMs`, so that each round links the
+ * writes of that interval together instead of a few each (the chain's lag stays under that gap
+ * plus one round; a lone write is linked at once).
  */
 export class JournalChainer {
   private timer?: NodeJS.Timeout;
+  private delay?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
   private started = false;
 
-  constructor(private readonly db: Db, private readonly intervalMs = 2000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly intervalMs = 2000,
+    private readonly minGapMs = 50,
+  ) {}
 
   start(): void {
     this.started = true;
@@ -86,24 +97,52 @@ export class JournalChainer {
   /** A runtime opened without a chainer (the CLI) links its entries itself when it closes. */
   poke(): void {
     if (!this.started) return;
-    if (this.running) {
+    if (this.running || this.delay) {
       this.again = true;
       return;
     }
-    this.running = chainAll(this.db)
-      .then(() => undefined, () => undefined)
+    // This round sees every write committed before it starts, so earlier pokes are answered.
+    this.again = false;
+    const startedAt = Date.now();
+    this.running = this.linkWhatIsPending()
+      .catch(() => undefined)
       .finally(() => {
         this.running = undefined;
-        if (this.again) {
-          this.again = false;
+        if (!this.again || !this.started) return;
+        const wait = this.minGapMs - (Date.now() - startedAt);
+        if (wait <= 0) return this.poke();
+        this.delay = setTimeout(() => {
+          this.delay = undefined;
           this.poke();
-        }
+        }, wait);
+        this.delay.unref();
       });
   }
 
+  /**
+   * Links what was committed before it started, batch after batch while batches come back full.
+   * Unlike `chainAll` it does not go round once more to find nothing left: a write committed
+   * meanwhile pokes again.
+   */
+  private async linkWhatIsPending(): Promise<void> {
+    for (;;) {
+      const linked = await chainPending(this.db);
+      if (linked === 'busy') {
+        // Another chainer holds the lock; its batch may have been read before our commits.
+        if (!this.started) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        continue;
+      }
+      if (linked < BATCH) return;
+    }
+  }
+
   async stop(): Promise<void> {
+    this.started = false;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    if (this.delay) clearTimeout(this.delay);
+    this.delay = undefined;
+    while (this.running) await this.running;
   }
 }
 
