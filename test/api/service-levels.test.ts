@@ -130,6 +130,7 @@ describe('calendars and definitions', () => {
     assert.deepEqual(await problems({ hours: {} }), ['hours']);
     assert.deepEqual(await problems({ closures: [{ kind: 'dates', from: '2026-05-04', to: '2026-05-01', title: 'Backwards' }] }), ['closures[0]']);
     assert.deepEqual(await problems({ bankHolidays: 'wales' }), ['bankHolidays']);
+    assert.deepEqual(await problems({ closures: [{ kind: 'period', start: '2020-01-01T00:00:00Z', end: '2099-01-01T00:00:00Z', title: 'Shut for good' }] }), ['closures']);
     assert.ok((await problems({ name: 'Office Hours' })).includes('name'));
 
     const url = `/api/v1/business-calendars/${name}`;

@@ -4,7 +4,7 @@ import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, type Principal } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
-import { calendarProblems, WEEKDAYS, type Closure, type WeeklyHours } from '../../domain/business-calendar.ts';
+import { addBusinessTime, calendarProblems, CalendarNeverOpensError, WEEKDAYS, type Closure, type WeeklyHours } from '../../domain/business-calendar.ts';
 import { DEFAULT_PRIORITY_MATRIX } from '../../domain/priority-matrix.ts';
 import { definitionLimitProblems, definitionTargetProblems, type DefinitionTarget } from '../../domain/sla-definitions.ts';
 import { bankHolidayStatus, useBankHolidaysOf } from './holidays.ts';
@@ -64,16 +64,25 @@ export async function getCalendar(ctx: AppContext, principal: Principal, name: s
   return row;
 }
 
-function checkCalendar(c: { timeZone: string; hours: WeeklyHours | '24x7'; closures: Closure[] }): void {
+function checkCalendar(c: { timeZone: string; hours: WeeklyHours | '24x7'; closures: Closure[] }, at: Date): void {
   const found = calendarProblems(c);
   if (c.hours !== '24x7' && WEEKDAYS.every((day) => (c.hours as WeeklyHours)[day].length === 0)) found.push({ field: 'hours', message: 'a calendar must be open at some time of the week' });
   if (found.length > 0) throw problems.invalidFields(found);
+  // A clock in a calendar shut for years on end could never fall due: refuse it rather than the clocks.
+  let opens: number;
+  try {
+    opens = addBusinessTime(c, at.getTime(), 1);
+  } catch (error) {
+    if (!(error instanceof CalendarNeverOpensError)) throw error;
+    opens = Infinity;
+  }
+  if (opens - at.getTime() > 3660 * DAY) throw problems.invalid('closures', 'shut the calendar for ten years or more from now');
 }
 
 export async function createCalendar(tx: Tx, ctx: AppContext, principal: Principal, input: CreateCalendar): Promise<CalendarRow> {
   useBankHolidaysOf(ctx.config);
   const calendar = { timeZone: input.timeZone ?? 'Europe/London', hours: toHours(input.hours), closures: (input.closures ?? []).map(toClosure) };
-  checkCalendar(calendar);
+  checkCalendar(calendar, new Date());
   const { id } = await tx
     .insertInto('business_calendar')
     .values({
@@ -112,7 +121,7 @@ export async function updateCalendar(ctx: AppContext, principal: Principal, name
       hours: patch.hours !== undefined ? toHours(patch.hours) : (before.hours as WeeklyHours | '24x7'),
       closures: patch.closures !== undefined ? patch.closures.map(toClosure) : (before.closures as Closure[]),
     };
-    checkCalendar(calendar);
+    checkCalendar(calendar, at);
     await tx
       .updateTable('business_calendar')
       .set({
