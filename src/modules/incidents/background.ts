@@ -8,9 +8,7 @@ import { AUTO_CLOSE_JOB, autoClose, noteFromEmail, tellClockAlarm } from './serv
  * tell the resolver when a clock warns or breaches, and take e-mail replies as notes.
  * Registered once per process, when the module is loaded.
  */
-jobHandlers.register<{ incidentId: number }>(AUTO_CLOSE_JOB, (tx, job, ctx) =>
-  autoClose(tx, ctx, job.payload.incidentId, new Date(Math.max(Date.now(), job.runAt.getTime()))),
-);
+jobHandlers.register<{ incidentId: number }>(AUTO_CLOSE_JOB, (tx, job, ctx) => autoClose(tx, ctx, job.payload.incidentId, job.now ?? new Date()));
 
 clockAlarms.listen('incident', (tx, ctx, alarm) => tellClockAlarm(tx, ctx, alarm.recordId, alarm.alarm, alarm.clock));
 

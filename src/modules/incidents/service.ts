@@ -765,8 +765,8 @@ export async function postMajorUpdate(ctx: AppContext, principal: Principal, id:
 // taking e-mail replies.
 
 /**
- * Closes a resolved incident whose reopen window has passed; anything else has moved on. `at` is
- * when the job was due (or now, if later): the window may have been lengthened since it was set.
+ * Closes a resolved incident whose reopen window has passed; anything else has moved on. The
+ * window may have been lengthened since the timer was set, so it is checked again at `at`.
  */
 export async function autoClose(tx: Tx, ctx: AppContext, incidentId: number, at: Date): Promise<void> {
   const before = await lockIncident(tx, { kind: 'network' }, incidentId);
