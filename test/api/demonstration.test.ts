@@ -49,6 +49,50 @@ test('the demonstration practice manager signs in and sees only their own practi
   assert.deepEqual(list.body.items.map((o: { odsCode: string }) => o.odsCode), ['A81001']);
 });
 
+test('incidents stand at every state, worked by the demonstration teams, users and suppliers', async () => {
+  const states = await sql<{ state: string; n: number }>`select state, count(*)::int as n from incident group by state`.execute(env.rt.db);
+  const byState = Object.fromEntries(states.rows.map((r) => [r.state, r.n]));
+  for (const state of ['new', 'assigned', 'in_progress', 'pending_customer', 'pending_supplier', 'resolved', 'closed', 'cancelled']) assert.ok(byState[state] > 0, `no ${state} incident`);
+  const total = Object.values(byState).reduce((a, b) => a + b, 0);
+  assert.ok(total >= 55 && total <= 70, `${total} incidents`);
+  const teams = await sql<{ code: string; members: number }>`select t.code, count(m.user_id)::int as members from team t left join team_member m on m.team_id = t.id group by t.code order by t.code`.execute(env.rt.db);
+  assert.deepEqual(teams.rows.map((t) => t.code), ['network-operations', 'provisioning', 'service-desk']);
+  assert.ok(teams.rows.every((t) => t.members > 0));
+  const facts = await sql<{ portal: number; accepted: number; questions: number; answers: number; reopened: number; with_connection: number; clocks: number }>`select
+      (select count(*)::int from incident where source = 'portal') as portal,
+      (select count(*)::int from incident i join app_user u on u.supplier_id = i.supplier_id and u.username = 'engineer' where i.supplier_accepted_at is not null) as accepted,
+      (select count(*)::int from incident_note where kind = 'question') as questions,
+      (select count(*)::int from incident_note where kind = 'answer') as answers,
+      (select count(*)::int from incident where reopen_count > 0) as reopened,
+      (select count(*)::int from incident where connection_id is not null) as with_connection,
+      (select count(distinct record_id)::int from sla_clock where record_type = 'incident') as clocks`.execute(env.rt.db);
+  const f = facts.rows[0]!;
+  assert.ok(f.portal > 0 && f.accepted > 0 && f.questions > 0 && f.answers > 0 && f.reopened > 0 && f.with_connection > 0, JSON.stringify(f));
+  assert.equal(f.clocks, total, 'every incident has its service level clocks');
+  const logged = await sql<{ n: number }>`select count(*)::int as n from journal where entity_type = 'incident' and action = 'logged'`.execute(env.rt.db);
+  assert.equal(logged.rows[0]!.n, total, 'each incident is journalled from its logging');
+
+  const anonymous = new ApiClient(env.app);
+  const signIn = async (username: string) => {
+    const login = await anonymous.post('/api/v1/session', { username, password: PASSWORD });
+    return new ApiClient(env.app, { cookie: String(login.headers['set-cookie']).split(';')[0]! });
+  };
+  const agent = await signIn('agent');
+  const majors = await agent.get('/api/v1/incidents?major=true&state=open');
+  assert.equal(majors.body.items.length, 1);
+  const major = await agent.get(`/api/v1/incidents/${majors.body.items[0].id}`);
+  assert.ok(major.body.children.length >= 3, 'the major incident has linked incidents');
+  const updates = (await agent.get(`/api/v1/incidents/${major.body.id}/notes`)).body.filter((n: { kind: string }) => n.kind === 'major_update');
+  assert.equal(updates.length, 2);
+  const practice = await signIn('practice');
+  const theirs = await practice.get('/api/v1/incidents?limit=200');
+  assert.ok(theirs.body.items.length > 0);
+  assert.ok(theirs.body.items.every((i: { organisation: { odsCode: string } }) => i.organisation.odsCode === 'A81001'));
+  const engineer = await signIn('engineer');
+  const handed = await engineer.get('/api/v1/incidents?state=pending_supplier&limit=200');
+  assert.ok(handed.body.items.length > 0 && handed.body.items.every((i: { supplier: { code: string } }) => i.supplier.code === 'PENNINE'));
+});
+
 test('everything the demonstration wrote is in an intact audit chain', async () => {
   await chainAll(env.rt.db);
   const verdict = await verifyChain(env.rt.db, env.config.auditKey);

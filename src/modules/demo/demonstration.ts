@@ -15,6 +15,7 @@ import type { CreateProduct, CreateServiceClass } from '../catalogue/schemas.ts'
 import { addContact, addContract, addPrice, createSupplier } from '../suppliers/service.ts';
 import type { CreateSupplier } from '../suppliers/schemas.ts';
 import { loadDemonstrationConnections } from './connections-demonstration.ts';
+import { loadDemonstrationIncidents } from './incidents-demonstration.ts';
 
 
 /** Where the shipped ODS files are: beside the project (../shared/data/ods), or $N3SP_ODS_DIR. */
@@ -189,6 +190,7 @@ export async function loadDemonstration(ctx: AppContext, options: DemonstrationO
   progress(5);
   notes.push(`Demonstration users ${DEMO_USERS.map((u) => u.username).join(', ')} share the password ${password}`);
   notes.push(await loadDemonstrationConnections(ctx));
+  notes.push(await loadDemonstrationIncidents(ctx));
   return notes;
 }
 

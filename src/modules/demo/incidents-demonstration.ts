@@ -1,0 +1,269 @@
+import type { AppContext } from '../../core/context.ts';
+import { inTransaction } from '../../core/context.ts';
+import { SYSTEM_PRINCIPAL, type Principal } from '../../core/access/principal.ts';
+import { principalFor, USER_FOR_PRINCIPAL } from '../../core/auth/principals.ts';
+import type { CATEGORIES, IncidentState, RESOLUTION_CODES } from '../../domain/incident-lifecycle.ts';
+import { createTeam } from '../teams/service.ts';
+import {
+  acceptIncident,
+  addNote,
+  assignIncident,
+  createIncident,
+  declareMajor,
+  handOffIncident,
+  linkChildren,
+  postMajorUpdate,
+  transitionIncident,
+} from '../incidents/service.ts';
+import type { IncidentRow } from '../incidents/queries.ts';
+
+/** A fixed-seed generator (mulberry32), so the demonstration's incidents are the same every time. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Category = (typeof CATEGORIES)[number];
+type ResolutionCode = (typeof RESOLUTION_CODES)[number];
+
+/** Faults a practice rings the desk about, with what the desk writes and how they end. */
+const FAULTS: Array<{ title: string; description: string; category: Category; question: string; fix: string; code: ResolutionCode }> = [
+  { title: 'No internet at reception', description: 'Nothing loads on the reception PCs since this morning; the clinical system says it cannot connect.', category: 'connectivity', question: 'Are the lights on the router green, amber or red?', fix: 'Router restarted remotely; the line had locked up after a power dip.', code: 'fixed_by_desk' },
+  { title: 'Connection drops every few minutes', description: 'The link goes down for a minute or two at a time, several times an hour.', category: 'connectivity', question: 'Does it happen on every PC, or only some rooms?', fix: 'Faulty joint in the street cabinet replaced by the access supplier.', code: 'fixed_by_supplier' },
+  { title: 'Clinical system very slow', description: 'Opening a patient record takes over a minute in every consulting room.', category: 'performance', question: 'Is anything large being downloaded or backed up on site at the moment?', fix: 'Traffic shaping corrected on the site router; backups moved out of surgery hours.', code: 'configuration_change' },
+  { title: 'Router showing red lights', description: 'The network box in the comms cupboard has two red lights and nothing works.', category: 'hardware', question: 'Can you read us the model and serial number on the label underneath?', fix: 'Router replaced by courier swap; configuration restored from the backup.', code: 'hardware_replaced' },
+  { title: 'Wi-Fi not working in consulting rooms', description: 'Laptops in rooms 3 to 6 cannot see the clinical Wi-Fi.', category: 'connectivity', question: 'Can the laptops see the guest network, or nothing at all?', fix: 'Access point on the first floor had lost power; PoE injector replaced.', code: 'hardware_replaced' },
+  { title: 'Websites fail to open by name', description: 'Sites open by address but not by name; NHS mail in the browser fails.', category: 'dns', question: 'Which website names fail, and since when?', fix: 'Resolver addresses corrected in the site DHCP scope.', code: 'configuration_change' },
+  { title: 'Telephone calls breaking up', description: 'Callers sound robotic and calls drop, worst in the morning rush.', category: 'telephony', question: 'Roughly how many calls are affected each morning?', fix: 'Voice traffic given priority on the access circuit.', code: 'configuration_change' },
+  { title: 'Line down after roadworks outside', description: 'Contractors were digging outside the surgery this morning; since then we have had no connection.', category: 'connectivity', question: 'Do you know which company was digging?', fix: 'Cable cut by contractors repaired in the footway.', code: 'fixed_by_supplier' },
+  { title: 'Smartcard log-in takes minutes', description: 'Staff wait several minutes for smartcard authentication each morning.', category: 'access', question: 'Does it happen on every PC or only the older ones?', fix: 'Authentication traffic routed on the correct path after a routing fix.', code: 'configuration_change' },
+  { title: 'Cannot send e-mail to other practices', description: 'Messages to other NHS addresses bounce back undelivered.', category: 'email', question: 'Could you forward us one of the bounce messages?', fix: 'No fault found in the network; the practice mail client setting was corrected with them.', code: 'user_error' },
+  { title: 'Packet loss on the circuit', description: 'Monitoring shows 8% packet loss on the access circuit since the early hours.', category: 'performance', question: 'Have you noticed any slowness on site?', fix: 'Noisy line pair swapped at the exchange.', code: 'fixed_by_supplier' },
+  { title: 'Branch surgery offline', description: 'The branch surgery has no connection at all; the main surgery is fine.', category: 'connectivity', question: 'Is there power at the branch, and is the router on?', fix: 'Power restored to the branch comms cabinet after a tripped breaker.', code: 'power_restored' },
+  { title: 'Router did not come back after a power cut', description: 'We had a power cut at lunchtime; everything came back except the network.', category: 'hardware', question: 'Have you tried switching the router off and on again at the wall?', fix: 'Router power supply replaced.', code: 'hardware_replaced' },
+  { title: 'Running on the 4G backup', description: 'The backup link alarm is on and everything is slow; the main line seems down.', category: 'connectivity', question: 'Is the main line router showing any lights?', fix: 'Main line restored after an exchange card fault; traffic back on the fixed line.', code: 'fixed_by_supplier' },
+  { title: 'Printer on another floor unreachable', description: 'The first floor printer cannot be reached from the ground floor PCs.', category: 'other', question: 'Has anyone moved the printer or its cable recently?', fix: 'Patch lead reseated in the comms cabinet.', code: 'fixed_by_desk' },
+];
+
+const STAGES: IncidentState[] = ['new', 'assigned', 'in_progress', 'pending_customer', 'pending_supplier', 'resolved', 'closed', 'cancelled'];
+/** How many incidents stand at each state: most open work in progress, a tail resolved and closed. */
+const AT_STAGE: Record<IncidentState, number> = { new: 8, assigned: 8, in_progress: 10, pending_customer: 6, pending_supplier: 10, resolved: 8, closed: 6, cancelled: 4 };
+const LEVELS = ['high', 'medium', 'low'] as const;
+
+const TEAMS = [
+  { code: 'service-desk', name: 'Service desk', members: ['agent', 'manager'] },
+  { code: 'network-operations', name: 'Network operations', members: ['agent', 'manager'] },
+  { code: 'provisioning', name: 'Provisioning', members: ['programme', 'agent'] },
+];
+
+async function principalOf(ctx: AppContext, username: string): Promise<Principal | null> {
+  const row = await ctx.db.selectFrom('app_user').select([...USER_FOR_PRINCIPAL]).where('app_user.username', '=', username).executeTakeFirst();
+  return row ? principalFor({ ...row, organisation_ids: row.organisation_ids ?? [] }, 'token') : null;
+}
+
+interface Place {
+  siteId: number | null;
+  organisationOdsCode: string;
+  connectionId: number | null;
+  supplierId: number | null;
+  /** The demonstration practice manager's own practice: they report and confirm these themselves. */
+  own: boolean;
+}
+
+/**
+ * Incidents in the demonstration: three resolver teams with the demonstration staff in them, and
+ * some sixty incidents at every state across the demonstration practices' sites — the practice
+ * manager's own, and sites with live connections (so the record links its connection and circuit
+ * CI, and hand-offs go to the connection's supplier). Some are reported in the portal, questions
+ * asked and answered, one reopened, several handed to suppliers and accepted by the demonstration
+ * engineer, and one major incident with linked incidents and updates. Everything goes through the
+ * incidents service as the demonstration users, so numbers, clocks, notes and journal are real.
+ * Returns a line to print.
+ */
+export async function loadDemonstrationIncidents(ctx: AppContext): Promise<string> {
+  const random = seeded(8_601);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const agent = (await principalOf(ctx, 'agent')) ?? SYSTEM_PRINCIPAL;
+  const practice = await principalOf(ctx, 'practice');
+  const engineer = await principalOf(ctx, 'engineer');
+  const users = new Map((await ctx.db.selectFrom('app_user').select(['id', 'username']).execute()).map((u) => [u.username, u.id]));
+
+  const teams = await inTransaction(ctx, async (tx) => {
+    const made = [];
+    for (const t of TEAMS) {
+      const memberIds = t.members.map((m) => users.get(m)).filter((id): id is number => id !== undefined);
+      made.push(await createTeam(tx, ctx, SYSTEM_PRINCIPAL, { code: t.code, name: t.name, memberIds }));
+    }
+    return made;
+  });
+  const memberOf = (teamId: number) => {
+    const team = teams.find((t) => t.id === teamId)!;
+    return (team.members as Array<{ id: number }>).map((m) => m.id);
+  };
+
+  const places = await placesFor(ctx, practice !== null);
+  if (places.own.length + places.live.length === 0) return 'No sites or organisations to log demonstration incidents against';
+  const pennine = await ctx.db.selectFrom('supplier').select('id').where('code', '=', 'PENNINE').executeTakeFirst();
+  const fallbackSupplier = pennine?.id ?? (await ctx.db.selectFrom('supplier').select('id').orderBy('id').executeTakeFirst())?.id ?? null;
+  // Every fourth incident is at the practice manager's own practice; the rest spread over the other sites.
+  const placeFor = (i: number): Place => {
+    const { own, live } = places;
+    if (own.length && (i % 4 === 0 || live.length === 0)) return own[Math.floor(i / 4) % own.length]!;
+    return live[(i - Math.floor(i / 4) - 1 + live.length) % live.length]!;
+  };
+  const firsts = { answered: false, reopened: false };
+
+  const openForLinking: IncidentRow[] = [];
+  let made = 0;
+  for (const stage of STAGES) {
+    for (let n = 0; n < AT_STAGE[stage]; n++) {
+      const place = placeFor(made);
+      const fault = FAULTS[(made * 7 + n) % FAULTS.length]!;
+      const row = await walkTo(stage, n, place, fault);
+      made++;
+      if ((stage === 'new' || stage === 'assigned' || stage === 'in_progress') && !place.own && !row.parent_id) openForLinking.push(row);
+    }
+  }
+
+  /** Logs one incident and takes it, step by step as people would, to the stage asked for. */
+  async function walkTo(stage: IncidentState, n: number, place: Place, fault: (typeof FAULTS)[number]): Promise<IncidentRow> {
+    const byPortal = place.own && practice !== null;
+    const urgency = pick(LEVELS);
+    let row = await inTransaction(ctx, (tx) =>
+      createIncident(tx, ctx, byPortal ? practice! : agent, {
+        title: fault.title,
+        description: fault.description,
+        ...(place.siteId !== null ? { siteId: place.siteId } : { organisationOdsCode: place.organisationOdsCode }),
+        ...(place.connectionId !== null && !byPortal ? { connectionId: place.connectionId } : {}),
+        urgency,
+        ...(byPortal ? {} : { impact: pick(LEVELS), category: fault.category, callerName: pick(['Dana Hughes', 'Sanjay Patel', 'Claire Morton', 'Owen Price', 'Fatima Begum', 'Ruth Ellis']) }),
+      }),
+    );
+    const version = () => row.version;
+    if (stage === 'new') return row;
+    if (stage === 'cancelled') {
+      return transitionIncident(ctx, agent, row.id, version(), { to: 'cancelled', note: n % 2 ? 'Logged twice by mistake: the other incident carries on.' : 'The practice called back: it came back by itself before anyone looked.' });
+    }
+    const team = teams[(n + stage.length) % teams.length]!;
+    const members = memberOf(team.id);
+    const assigneeId = n % 3 === 0 || members.length === 0 ? null : members[n % members.length]!;
+    row = await assignIncident(ctx, agent, row.id, version(), { teamId: team.id, assigneeId });
+    if (stage === 'assigned') return row;
+
+    const viaSupplier = (stage === 'pending_supplier' || (stage === 'resolved' && n % 2 === 0) || (stage === 'closed' && n % 3 === 0)) && (place.supplierId ?? fallbackSupplier) !== null;
+    if (viaSupplier) {
+      const supplierId = place.supplierId ?? fallbackSupplier!;
+      row = await handOffIncident(ctx, agent, row.id, version(), { supplierId, note: `Please test the line and repair: ${fault.description}` });
+      const accepts = engineer && engineer.scope.kind === 'supplier' && engineer.scope.supplierId === supplierId && (stage !== 'pending_supplier' || n % 2 === 0);
+      if (accepts) {
+        row = await acceptIncident(ctx, engineer!, row.id, version(), { supplierReference: `PAN-${String(40_210 + row.id).padStart(6, '0')}` });
+        await addNote(ctx, engineer!, row.id, { kind: 'work_note', body: 'Engineer booked; will test from the exchange first.' });
+        row = await reread(row);
+      }
+      if (stage === 'pending_supplier') return row;
+      const resolver = accepts ? engineer! : agent;
+      row = await transitionIncident(ctx, resolver, row.id, version(), { to: 'resolved', resolutionCode: 'fixed_by_supplier', resolutionNotes: fault.fix });
+    } else {
+      row = await transitionIncident(ctx, agent, row.id, version(), { to: 'in_progress' });
+      await addNote(ctx, agent, row.id, { kind: 'work_note', body: 'Line checks run from the network management system; looking at the site router logs.' });
+      row = await reread(row);
+      const answered = stage === 'in_progress' && byPortal && !firsts.answered;
+      if (stage === 'pending_customer' || answered) {
+        await addNote(ctx, agent, row.id, { kind: 'question', body: fault.question });
+        row = await reread(row);
+        if (stage === 'pending_customer') return row;
+        // The practice answers in the portal; the clocks start again.
+        firsts.answered = true;
+        await addNote(ctx, practice!, row.id, { kind: 'answer', body: 'Thanks — all of them, and the lights are amber. We have not moved anything.' });
+        row = await reread(row);
+      }
+      if (stage === 'in_progress') {
+        if (n % 2 === 0) await addNote(ctx, agent, row.id, { kind: 'comment', body: 'We are looking at it now and will update you within the hour.' });
+        return reread(row);
+      }
+      row = await transitionIncident(ctx, agent, row.id, version(), { to: 'resolved', resolutionCode: fault.code, resolutionNotes: fault.fix });
+    }
+    if (stage === 'resolved') {
+      // One practice incident came back: reopened from the portal, then fixed again.
+      if (byPortal && !firsts.reopened) {
+        firsts.reopened = true;
+        row = await transitionIncident(ctx, practice!, row.id, version(), { to: 'in_progress', note: 'It worked for an hour, then dropped again.' });
+        row = await transitionIncident(ctx, agent, row.id, version(), { to: 'resolved', resolutionCode: fault.code, resolutionNotes: `${fault.fix} Checked again after the practice reopened it.` });
+      }
+      return row;
+    }
+    // closed: the practice confirms its own; the desk closes the others once the caller agrees by phone.
+    return transitionIncident(ctx, byPortal ? practice! : agent, row.id, version(), { to: 'closed', ...(byPortal ? {} : { note: 'The caller confirmed by telephone that it is fixed.' }) });
+  }
+
+  /** The incident's version after a note moved it on; the services re-read the rest under their lock. */
+  async function reread(row: IncidentRow): Promise<IncidentRow> {
+    const { version } = await ctx.db.selectFrom('incident').select('version').where('id', '=', row.id).executeTakeFirstOrThrow();
+    return { ...row, version };
+  }
+
+  // The major incident: a PoP lost power, and the sites behind it rang in.
+  const pop = await ctx.db.selectFrom('configuration_item').select(['id', 'name']).where('kind', '=', 'pop').orderBy('id').executeTakeFirst();
+  const network = await ctx.db.selectFrom('organisation').select('ods_code').where('kind', '=', 'network_provider').orderBy('id').executeTakeFirst();
+  let major = '';
+  if (network && openForLinking.length > 0) {
+    const ops = teams.find((t) => t.code === 'network-operations')!;
+    let row = await inTransaction(ctx, (tx) =>
+      createIncident(tx, ctx, agent, {
+        title: `${pop?.name ?? 'A point of presence'} lost power: sites behind it are down`,
+        description: 'Monitoring lost every circuit terminating at the PoP at once. The data centre reports a failed UPS on the rack feed.',
+        organisationOdsCode: network.ods_code,
+        ...(pop ? { ciIds: [pop.id] } : {}),
+        impact: 'high',
+        urgency: 'high',
+        category: 'connectivity',
+        teamId: ops.id,
+      }),
+    );
+    row = await declareMajor(ctx, agent, row.id, row.version);
+    const children = openForLinking.slice(0, 6);
+    await linkChildren(ctx, agent, row.id, { incidentIds: children.map((c) => c.id) });
+    await postMajorUpdate(ctx, agent, row.id, 'We know the sites behind the PoP are down. Engineers are on their way to the data centre.');
+    await postMajorUpdate(ctx, agent, row.id, 'The data centre has found a failed UPS on the rack feed; a replacement is being fitted. Next update within the hour.');
+    major = `, one major incident (${row.number}) with ${children.length} linked`;
+  }
+  return `${made} incidents at every state across the demonstration sites${major}, and the service desk, network operations and provisioning teams`;
+}
+
+/**
+ * Where the demonstration's faults are: the practice manager's own practice's sites first (so
+ * their portal has something in it), then sites with live connections.
+ */
+async function placesFor(ctx: AppContext, practiceSignsIn: boolean): Promise<{ own: Place[]; live: Place[] }> {
+  const own = await ctx.db
+    .selectFrom('site')
+    .innerJoin('organisation as org', 'org.id', 'site.organisation_id')
+    .leftJoin('connection', (j) => j.onRef('connection.site_id', '=', 'site.id').on('connection.state', '=', 'live'))
+    .select(['site.id', 'org.ods_code', 'connection.id as connection_id', 'connection.supplier_id'])
+    .where('org.ods_code', '=', 'A81001')
+    .where('site.state', '=', 'active')
+    .orderBy('site.id')
+    .limit(3)
+    .execute();
+  const live = await ctx.db
+    .selectFrom('connection')
+    .innerJoin('site', 'site.id', 'connection.site_id')
+    .innerJoin('organisation as org', 'org.id', 'site.organisation_id')
+    .select(['site.id', 'org.ods_code', 'connection.id as connection_id', 'connection.supplier_id'])
+    .where('connection.state', '=', 'live')
+    .where('org.ods_code', '<>', 'A81001')
+    .orderBy('connection.id')
+    .limit(40)
+    .execute();
+  const toPlace = (own: boolean) => (s: { id: number; ods_code: string; connection_id: number | null; supplier_id: number | null }): Place => ({ siteId: s.id, organisationOdsCode: s.ods_code, connectionId: s.connection_id, supplierId: s.supplier_id, own });
+  if (own.length + live.length > 0) return { own: own.map(toPlace(practiceSignsIn)), live: live.map(toPlace(false)) };
+  // Without the ODS files there are no sites: the faults are logged against practices.
+  const orgs = await ctx.db.selectFrom('organisation').select('ods_code').where('kind', '=', 'gp_practice').where('state', '=', 'active').orderBy('id').limit(10).execute();
+  return { own: [], live: orgs.map((o) => ({ siteId: null, organisationOdsCode: o.ods_code, connectionId: null, supplierId: null, own: false })) };
+}
