@@ -15,7 +15,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses', 'connections', 'rollout', 'incidents', 'requests', 'service_levels', 'teams', 'availability', 'maintenance'] as const;
+export const AREAS = ['organisations', 'users', 'journal', 'network', 'suppliers', 'catalogue', 'cmdb', 'addresses', 'connections', 'rollout', 'incidents', 'requests', 'service_levels', 'teams', 'availability', 'maintenance', 'monitoring'] as const;
 export type Area = (typeof AREAS)[number];
 export type Permission = `${Area}:${'read' | 'write'}`;
 
@@ -28,23 +28,23 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   service_desk_agent: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read',
     'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read', 'teams:read',
-    'availability:read', 'availability:write', 'maintenance:read',
+    'availability:read', 'availability:write', 'maintenance:read', 'monitoring:read',
   ],
   service_manager: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'cmdb:write', 'addresses:read', 'addresses:write', 'connections:read', 'rollout:read',
     'incidents:read', 'incidents:write', 'requests:read', 'requests:write', 'service_levels:read', 'service_levels:write', 'teams:read', 'teams:write',
-    'availability:read', 'availability:write', 'maintenance:read', 'maintenance:write',
+    'availability:read', 'availability:write', 'maintenance:read', 'maintenance:write', 'monitoring:read', 'monitoring:write',
   ],
   // Approves requests (and, later, changes); reads incidents for the context of what it approves.
   change_approver: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'rollout:read',
     'incidents:read', 'requests:read', 'requests:write', 'service_levels:read', 'teams:read',
-    'availability:read', 'maintenance:read',
+    'availability:read', 'maintenance:read', 'monitoring:read',
   ],
   programme_manager: [
     'organisations:read', 'journal:read', 'network:read', 'suppliers:read', 'catalogue:read', 'cmdb:read', 'addresses:read', 'connections:read', 'connections:write', 'rollout:read', 'rollout:write',
     'incidents:read', 'requests:read', 'requests:write', 'service_levels:read', 'teams:read',
-    'availability:read', 'maintenance:read',
+    'availability:read', 'maintenance:read', 'monitoring:read',
   ],
   // Customers read their own organisations and their sites (the scope narrows which); suppliers
   // see only work handed to their company, and their own company's record, contracts and prices.
@@ -58,6 +58,8 @@ const ROLE_GRANTS: Record<Role, Grant[]> = {
   // Incidents and requests: a customer reports and follows their organisations' own (the portal);
   // a supplier's engineer sees, accepts and updates incidents handed to their company, and reads
   // the service level clocks on them (the scope narrows which).
+  // Monitoring (alerts, correlations, the intake): staff read; service managers keep the mapping
+  // rules and correlation settings; a machine posts alerts with an API token scoped to monitoring:write.
   // Availability and maintenance: the service desk corrects outages and service managers plan
   // maintenance; a customer reads the outages, availability and planned work of their own
   // organisations' connections, a supplier's engineer those of the connections ordered from them.
