@@ -13,7 +13,7 @@ import {
 import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
-  activeDefinitions, allCalendars, clockExists, findSubject, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject, organisationLineage,
+  activeDefinitions, allCalendars, findSubject, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject, organisationLineage,
   serviceClassOfProduct, type CalendarRow, type ClockRow, type DefinitionRow, type SubjectRow,
 } from './queries.ts';
 import { clockAlarms, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
@@ -394,7 +394,7 @@ export function viewOf(row: ClockWithDefinition, now: Instant): ClockView {
 
 // ---- the warning and breach jobs ---------------------------------------------------------------
 
-/** The clock is being changed by another transaction: the job tries again shortly rather than wait for it. */
+/** The clock is held by a change for longer than a job waits: the job gives way and runs again shortly. */
 export class ClockBusyError extends Error {
   constructor(clockId: number) {
     super(`service level clock ${clockId} is being changed; the job runs again shortly`);
@@ -415,10 +415,8 @@ export async function runAlarmJob(tx: Tx, ctx: AppContext, job: Job<{ clockId: n
   useBankHolidaysOf(ctx.config);
   const clockId = Number(job.payload.clockId);
   const row = await lockClockForJob(tx, clockId);
-  if (!row) {
-    if (await clockExists(tx, clockId)) throw new ClockBusyError(clockId);
-    return;
-  }
+  if (row === null) throw new ClockBusyError(clockId);
+  if (!row) return;
   const now = job.now?.getTime() ?? Math.max(Date.now(), job.runAt.getTime());
   const stored = storedOf(row);
   const reading = readClock(stored, now, bankHolidays);

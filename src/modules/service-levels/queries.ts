@@ -150,13 +150,22 @@ export function lockRunningClocksOnCalendar(tx: Tx, calendarId: number): Promise
   return tx.selectFrom('sla_clock').selectAll().where('calendar_id', '=', calendarId).where('stopped_at', 'is', null).orderBy('id').forUpdate().execute();
 }
 
-/** The clock for its job: skipped rather than waited for while a change holds it, so a job never waits on a clock while holding its own row. */
-export function lockClockForJob(tx: Tx, id: number): Promise<ClockRow | undefined> {
-  return tx.selectFrom('sla_clock').selectAll().where('id', '=', id).forUpdate().skipLocked().executeTakeFirst();
-}
-
-export async function clockExists(db: Db | Tx, id: number): Promise<boolean> {
-  return !!(await db.selectFrom('sla_clock').select('id').where('id', '=', id).executeTakeFirst());
+/**
+ * The clock for its job, locked. The job's own row is locked meanwhile, and a record change holding
+ * the clock may be about to move that job: waiting for it could deadlock. So the wait is short —
+ * long enough for another job on the same clock to finish, shorter than the server's deadlock check
+ * (1 s by default), so that it is always the job that gives way. Null when the wait ran out.
+ */
+export async function lockClockForJob(tx: Tx, id: number): Promise<ClockRow | undefined | null> {
+  await sql`set local lock_timeout = '300ms'`.execute(tx);
+  try {
+    return await tx.selectFrom('sla_clock').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03') return null;
+    throw error;
+  } finally {
+    await sql`set local lock_timeout to default`.execute(tx).catch(() => undefined);
+  }
 }
 
 const clockColumns = ['d.code as definition_code', 'd.name as definition_name'] as const;
