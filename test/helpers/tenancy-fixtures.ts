@@ -10,6 +10,7 @@ import { EMAIL_TENANCY_FIXTURES } from './email-fixtures.ts';
 import { INCIDENT_TENANCY_FIXTURES } from './incident-fixtures.ts';
 import { REQUEST_TENANCY_FIXTURES } from './request-fixtures.ts';
 import { SERVICE_LEVEL_TENANCY_FIXTURES } from './service-level-fixtures.ts';
+import { MONITORING_TENANCY_FIXTURES } from './monitoring-fixtures.ts';
 
 /**
  * For each scoped record type a route can declare as its `resource`, how to make one that
@@ -80,6 +81,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   ...INCIDENT_TENANCY_FIXTURES,
   ...REQUEST_TENANCY_FIXTURES,
   ...SERVICE_LEVEL_TENANCY_FIXTURES,
+  ...MONITORING_TENANCY_FIXTURES,
 };
 
 export async function foreignOwner(env: TestEnv): Promise<ForeignOwner> {
