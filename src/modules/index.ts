@@ -17,10 +17,12 @@ import { teamRoutes } from './teams/routes.ts';
 import { incidentRoutes } from './incidents/routes.ts';
 import { serviceRequestRoutes } from './service-requests/routes.ts';
 import { serviceLevelRoutes } from './service-levels/routes.ts';
+import { maintenanceRoutes } from './maintenance/routes.ts';
+import { availabilityRoutes } from './availability/routes.ts';
 import { monitoringRoutes } from './monitoring/routes.ts';
 
 /** Every process module's routes, mounted under /api/v1. A new module adds one line here. */
-export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes, cmdbRoutes, addressPlanRoutes, odsImportRoutes, siteRoutes, supplierRoutes, catalogueRoutes, connectionRoutes, rolloutRoutes, teamRoutes, incidentRoutes, serviceRequestRoutes, notificationRoutes, serviceLevelRoutes, monitoringRoutes];
+export const apiModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [identityRoutes, signInProviderRoutes, organisationRoutes, userRoutes, cmdbRoutes, addressPlanRoutes, odsImportRoutes, siteRoutes, supplierRoutes, catalogueRoutes, connectionRoutes, rolloutRoutes, teamRoutes, incidentRoutes, serviceRequestRoutes, notificationRoutes, serviceLevelRoutes, monitoringRoutes, maintenanceRoutes, availabilityRoutes];
 
 /** Routes outside /api, for browser navigations that are not the web application's pages (single sign-on). */
 export const browserModules: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void>> = [singleSignOnRoutes];

@@ -9,6 +9,7 @@ import { CONNECTION_TENANCY_FIXTURES } from './connection-fixtures.ts';
 import { EMAIL_TENANCY_FIXTURES } from './email-fixtures.ts';
 import { INCIDENT_TENANCY_FIXTURES } from './incident-fixtures.ts';
 import { REQUEST_TENANCY_FIXTURES } from './request-fixtures.ts';
+import { AVAILABILITY_TENANCY_FIXTURES } from './availability-fixtures.ts';
 import { SERVICE_LEVEL_TENANCY_FIXTURES } from './service-level-fixtures.ts';
 import { MONITORING_TENANCY_FIXTURES } from './monitoring-fixtures.ts';
 
@@ -80,6 +81,7 @@ export const TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   ...EMAIL_TENANCY_FIXTURES,
   ...INCIDENT_TENANCY_FIXTURES,
   ...REQUEST_TENANCY_FIXTURES,
+  ...AVAILABILITY_TENANCY_FIXTURES,
   ...SERVICE_LEVEL_TENANCY_FIXTURES,
   ...MONITORING_TENANCY_FIXTURES,
 };

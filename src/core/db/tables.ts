@@ -641,3 +641,59 @@ export interface SlaClockTable {
   created_at: Stamp;
   updated_at: Stamp;
 }
+
+/** Maintenance windows and outages (migration 0012), merged into Tables. */
+export interface Tables {
+  maintenance_window: MaintenanceWindowTable;
+  maintenance_window_ci: MaintenanceWindowCiTable;
+  maintenance_window_cover: MaintenanceWindowCoverTable;
+  outage: OutageTable;
+}
+
+export interface MaintenanceWindowTable {
+  id: Id;
+  title: string;
+  description: Generated<string>;
+  starts_at: Stamp;
+  ends_at: Stamp;
+  state: Generated<string>;
+  change_reference: string | null;
+  created_by: number | null;
+  created_by_name: string;
+  covered_at: Stamp;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}
+
+export interface MaintenanceWindowCiTable {
+  window_id: number;
+  ci_id: number;
+}
+
+export interface MaintenanceWindowCoverTable {
+  window_id: number;
+  ci_id: number;
+  origin_ci_id: number;
+  depth: number;
+}
+
+export interface OutageTable {
+  id: Id;
+  connection_id: number;
+  organisation_id: number;
+  supplier_id: number | null;
+  started_at: Stamp;
+  ended_at: MaybeStamp;
+  planned: Generated<boolean>;
+  maintenance_window_id: number | null;
+  cause_kind: string;
+  alert_id: number | null;
+  incident_id: number | null;
+  corrected_at: MaybeStamp;
+  voided_at: MaybeStamp;
+  void_reason: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+  version: Generated<number>;
+}

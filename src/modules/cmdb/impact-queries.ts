@@ -32,8 +32,20 @@ async function withoutJit<T>(db: Db, query: (tx: Tx) => Promise<T>): Promise<T> 
  * (relations sharing a redundancy group, or a lone relation) has every member failed or retired.
  */
 function failedSet(origin: number) {
+  return failedWalk(sql`jsonb_build_object(${String(origin)}::text, jsonb_build_array(0, null))`, sql`array[${origin}::bigint]`);
+}
+
+/** The same walk from several CIs failing together (planned work on both legs of a resilient pair takes the site down). */
+function failedSetOf(origins: readonly number[]) {
+  return failedWalk(
+    sql`(select jsonb_object_agg(o::text, jsonb_build_array(0, null)) from unnest(${[...origins]}::bigint[]) o)`,
+    sql`${[...origins]}::bigint[]`,
+  );
+}
+
+function failedWalk(seed: ReturnType<typeof sql>, frontier: ReturnType<typeof sql>) {
   return sql`walk (failed, frontier, depth) as (
-      select jsonb_build_object(${String(origin)}::text, jsonb_build_array(0, null)), array[${origin}::bigint], 0
+      select ${seed}, ${frontier}, 0
       union all
       select w.failed || n.added, n.ids, w.depth + 1
       from walk w
@@ -155,6 +167,18 @@ export async function impactOf(db: Db, scope: Scope, origin: number, limit: numb
         from (select * from degraded order by id limit ${limit}) d) as degraded,
       (select count(*)::int from degraded) as degraded_count`.execute(tx));
   return result.rows[0]!;
+}
+
+/**
+ * What fails when all of `origins` fail together, unscoped, inside the caller's transaction (with
+ * JIT off for the rest of it): the maintenance module works out what a window takes down with it.
+ */
+export async function failingWith(tx: Tx, origins: readonly number[]): Promise<Array<{ id: number; depth: number; via: number | null }>> {
+  if (origins.length === 0) return [];
+  await sql`set local jit = off`.execute(tx);
+  const result = await sql<{ id: number; depth: number; via: number | null }>`with recursive ${failedSetOf(origins)}
+    select id, depth, via from failed order by depth, id`.execute(tx);
+  return result.rows;
 }
 
 /** Just the ids of the failing CIs and how they failed, unscoped: for benchmarks and tests. */
