@@ -113,6 +113,8 @@ export const MONITORING_TENANCY_FIXTURES: Record<string, TenancyFixture> = {
       const site = network.sites[0]!;
       const fingerprint = `foreign-${uniqueCode('')}`;
       await receivePayload(env.rt, SYSTEM, 'alertmanager', JSON.stringify(amPayload([amAlert({ alertname: 'SiteDown', site: site.odsCode }, { fingerprint })])));
+      // Correlate now: a run left for later would journal in the middle of someone else's test.
+      await runJobs(env);
       const alert = (await sql<{ id: number }>`select id from alert where fingerprint = ${fingerprint}`.execute(env.rt.db)).rows[0]!;
       return {
         params: { id: alert.id },
@@ -136,6 +138,7 @@ export const MONITORING_TENANCY_FIXTURES: Record<string, TenancyFixture> = {
     async create(env) {
       const marker = `foreign-payload-${uniqueCode('')}`;
       const result = await receivePayload(env.rt, SYSTEM, 'events', JSON.stringify({ source: 'nagios', events: [{ fingerprint: marker, status: 'firing', startsAt: new Date().toISOString(), labels: { host: marker } }] }));
+      await runJobs(env);
       return { params: { id: result.payloadId }, marker, createBody: {} };
     },
   },
