@@ -121,13 +121,17 @@ describe('incidents in the web application', () => {
     const sites = await report.getByLabel('Where is the fault?').locator('option').allInnerTexts();
     assert.deepEqual(sites, ['Choose one of your sites', 'Densham branch surgery, TS18 3RB', 'The Densham Surgery, TS18 1HU'], 'only their own sites');
     await report.getByLabel('Where is the fault?').selectOption(String(branch.id));
-    await report.getByRole('button', { name: 'Report the fault' }).click();
-    await report.locator('.field--error').filter({ hasText: 'What is wrong?' }).waitFor();
-    await assertAccessible(customer, 'the portal with a refused report');
-    await report.getByLabel('What is wrong?').fill('No internet at reception');
     await report.getByLabel('Tell us more (optional)').fill('Since 8am the router lights are red. Ask for Dana on reception.');
     await report.getByLabel('How urgent is it?').selectOption('high');
+    await report.getByLabel('What is wrong?').fill('No internet at reception');
     await customer.screenshot({ path: `${SCREENSHOTS}/report-a-fault.png`, fullPage: true });
+    // Sent without saying what is wrong, it is refused, and the reason sits by the field.
+    await report.getByLabel('What is wrong?').fill('');
+    await report.getByRole('button', { name: 'Report the fault' }).click();
+    const refused = report.locator('.field--error').filter({ hasText: 'What is wrong?' });
+    await refused.getByText('cannot be empty').waitFor();
+    await assertAccessible(customer, 'the portal with a refused report');
+    await report.getByLabel('What is wrong?').fill('No internet at reception');
     await report.getByRole('button', { name: 'Report the fault' }).click();
     await status(customer, /your fault is logged as INC\d{7}/).waitFor();
     number = /INC\d{7}/.exec(await h1(customer).innerText())![0];
@@ -161,6 +165,14 @@ describe('incidents in the web application', () => {
     await status(agent, `${number} is assigned to Network operations, Sam Okafor.`).waitFor();
     assert.match(await main(agent).innerText(), /Team\s+Network operations, Sam Okafor/);
     await agent.getByRole('region', { name: 'Timeline' }).getByText('Assigned to Network operations').first().waitFor();
+
+    // Judges the impact: the caller said urgent, and the whole surgery is affected.
+    const details = agent.getByRole('region', { name: 'Priority and details' });
+    await details.getByLabel('Impact').selectOption('high');
+    await details.getByText('Priority from the matrix: P1').waitFor();
+    await details.getByRole('button', { name: 'Save' }).click();
+    await status(agent, `${number} is now P1.`).waitFor();
+    assert.match(await main(agent).innerText(), /Priority\s+P1 \(impact high, urgency high\)/);
 
     // Hands it to the supplier: refused first without saying what to do, the reason by the field.
     const handOff = agent.getByRole('region', { name: 'Hand off to a supplier' });

@@ -7,6 +7,7 @@ import { ConnectionPage } from './pages/ConnectionPage.tsx';
 import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
 import { CiPage } from './pages/CiPage.tsx';
 import { CisPage } from './pages/CisPage.tsx';
+import { EventConsolePage } from './pages/EventConsolePage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { IncidentPage } from './pages/IncidentPage.tsx';
 import { IncidentsPage } from './pages/IncidentsPage.tsx';
@@ -48,6 +49,7 @@ function Routed() {
         <Route path="incidents" element={<IncidentsPage />} />
         <Route path="incidents/major" element={<MajorIncidentsPage />} />
         <Route path="incidents/:id" element={<IncidentPage />} />
+        <Route path="events" element={<EventConsolePage />} />
         {AREAS.filter((a) => !a.built).map((area) => (
           <Route key={area.id} path={area.path} element={<NotBuiltPage area={area} />} />
         ))}

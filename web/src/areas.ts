@@ -44,6 +44,7 @@ export const AREAS: Area[] = [
 
   { id: 'incidents', label: 'Incidents', path: '/incidents', group: 'resolution', clause: '8.6.1', process: 'Incident management', keeps: 'incidents, priority from impact and urgency, major incidents and hand-off to suppliers', permission: 'incidents', built: true },
   { id: 'major-incidents', label: 'Major incident board', path: '/incidents/major', group: 'resolution', clause: '8.6.1', process: 'Incident management (major incidents)', keeps: 'each open major incident with its linked incidents, the organisations and sites affected, and its updates', permission: 'incidents', staffOnly: true, built: true },
+  { id: 'events', label: 'Event console', path: '/events', group: 'resolution', clause: '8.6.1', process: 'Incident management (events from monitoring)', keeps: 'alerts from Alertmanager and other monitoring, correlated on the CI graph into site, CI and major incidents', permission: 'monitoring', staffOnly: true, built: true },
   { id: 'requests', label: 'Service requests', path: '/requests', group: 'resolution', clause: '8.6.2', process: 'Service request management', keeps: 'orders, moves, upgrades and access requests', permission: 'requests' },
   { id: 'problems', label: 'Problems', path: '/problems', group: 'resolution', clause: '8.6.3', process: 'Problem management', keeps: 'problems, root causes, known errors and workarounds', permission: 'problems' },
 

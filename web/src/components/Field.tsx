@@ -2,6 +2,14 @@ import type { ReactElement, ReactNode } from 'react';
 import type { ApiError } from '../api.ts';
 import { ProblemMessage } from './ProblemMessage.tsx';
 
+/** The validator's words for the commonest refusals, in plainer ones. */
+const PLAIN: Array<[RegExp, string]> = [
+  [/^must NOT have fewer than 1 characters?$/, 'cannot be empty'],
+  [/^is required$/, 'is required'],
+  [/^must be integer$/, 'must be chosen'],
+];
+const plain = (message: string) => PLAIN.find(([pattern]) => pattern.test(message))?.[1] ?? message;
+
 export interface ControlProps {
   id: string;
   'aria-describedby'?: string;
@@ -24,7 +32,7 @@ export function Field({ id, label, hint, error, children }: { id: string; label:
       )}
       {error && (
         <p className="field-error" id={`${id}-error`}>
-          {error}
+          {plain(error)}
         </p>
       )}
       {children({ id, 'aria-describedby': described, 'aria-invalid': error ? true : undefined })}

@@ -4,7 +4,7 @@ import { Field, FormProblem } from '../components/Field.tsx';
 import { useResource } from '../hooks.ts';
 import type { Supplier } from '../network/types.ts';
 import { useSession } from '../session.tsx';
-import { isOpenState, RESOLUTION_CODES, resolutionLabel, stateLabel, type Incident, type IncidentSummary, type Team } from './types.ts';
+import { CATEGORIES, categoryLabel, isOpenState, levelLabel, RESOLUTION_CODES, resolutionLabel, stateLabel, type Incident, type IncidentSettings, type IncidentSummary, type Team } from './types.ts';
 import { useWrite } from './useWrite.ts';
 
 export interface ActionProps {
@@ -324,6 +324,85 @@ export function MajorForms({ incident, etag, onDone, onReload }: ActionProps) {
           </button>
         </form>
       )}
+    </section>
+  );
+}
+
+const DETAIL_FIELDS = ['title', 'impact', 'urgency', 'category'] as const;
+type Details = Record<(typeof DETAIL_FIELDS)[number], string>;
+
+/**
+ * The desk judges impact (the caller gave urgency), and so the priority the matrix gives; it may
+ * also correct the title and category. Only the fields changed are sent.
+ */
+export function DetailsForm({ incident, etag, onDone, onReload }: ActionProps) {
+  const settings = useResource<IncidentSettings>('/incident-settings');
+  const original: Details = { title: incident.title, impact: incident.impact, urgency: incident.urgency, category: incident.category };
+  const [draft, setDraft] = useState<Details>(original);
+  const write = useWrite(onDone);
+  const matrix = settings.data?.matrix;
+  const priority = matrix?.cells[draft.impact]?.[draft.urgency];
+  const set = (key: keyof Details) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body: Record<string, string> = {};
+    for (const key of DETAIL_FIELDS) if (draft[key].trim() !== original[key]) body[key] = draft[key].trim();
+    if (Object.keys(body).length === 0) return;
+    await write.run(() => api.patch(`/incidents/${incident.id}`, body, etag), () => (priority && priority !== incident.priority ? `${incident.number} is now ${priority}.` : `${incident.number} is changed.`));
+  }
+
+  const levels = (values: string[] | undefined, current: string) => (values?.includes(current) ? values : [current, ...(values ?? [])]);
+  return (
+    <section aria-labelledby="details-form-heading" className="panel">
+      <h2 id="details-form-heading">Priority and details</h2>
+      <form onSubmit={submit} noValidate>
+        <FormProblem error={write.error} fields={DETAIL_FIELDS} onReload={onReload} />
+        <Field id="details-title" label="Title" error={write.message('title')}>
+          {(p) => <input {...p} value={draft.title} onChange={set('title')} maxLength={200} />}
+        </Field>
+        <div className="field-row">
+          <Field id="details-impact" label="Impact" error={write.message('impact')}>
+            {(p) => (
+              <select {...p} value={draft.impact} onChange={set('impact')}>
+                {levels(matrix?.impacts, incident.impact).map((l) => (
+                  <option key={l} value={l}>
+                    {levelLabel(l)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="details-urgency" label="Urgency" error={write.message('urgency')}>
+            {(p) => (
+              <select {...p} value={draft.urgency} onChange={set('urgency')}>
+                {levels(matrix?.urgencies, incident.urgency).map((l) => (
+                  <option key={l} value={l}>
+                    {levelLabel(l)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="details-category" label="Category" error={write.message('category')}>
+            {(p) => (
+              <select {...p} value={draft.category} onChange={set('category')}>
+                {CATEGORIES.map((c) => (
+                  <option key={c} value={c}>
+                    {categoryLabel(c)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <p className="muted" aria-live="polite">
+          Priority from the matrix: <strong>{priority ?? incident.priority}</strong>
+        </p>
+        <button type="submit" className="button" disabled={write.busy || DETAIL_FIELDS.every((k) => draft[k].trim() === original[k])}>
+          Save
+        </button>
+      </form>
     </section>
   );
 }

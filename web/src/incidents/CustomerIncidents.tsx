@@ -41,35 +41,37 @@ export function CustomerIncidents() {
           {!list.loaded ? 'Loading your incidents…' : list.items.length === 0 ? (show === 'all' ? 'Nothing has been reported yet.' : 'You have no open incidents.') : `Showing ${list.items.length} ${list.items.length === 1 ? 'incident' : 'incidents'}${list.hasMore ? '; there are more' : ''}.`}
         </p>
         {list.items.length > 0 && (
-          <table className="table">
-            <caption className="visually-hidden">Your organisation's incidents, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Reference</th>
-                <th scope="col">What is wrong</th>
-                <th scope="col">Site</th>
-                <th scope="col">State</th>
-                <th scope="col">Reported</th>
-                <th scope="col">Last update</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((i) => (
-                <tr key={i.id}>
-                  <td>
-                    <Link to={`/incidents/${i.id}`}>{i.number}</Link>
-                  </td>
-                  <td>{i.title}</td>
-                  <td>{i.site?.name ?? i.organisation.name}</td>
-                  <td>
-                    <StateTagFor state={i.state} customer />
-                  </td>
-                  <td className="nowrap">{formatDateTime(i.createdAt)}</td>
-                  <td className="nowrap">{formatDateTime(i.updatedAt)}</td>
+          <div className="table-scroll" role="region" aria-label="Your incidents found" tabIndex={0}>
+            <table className="table">
+              <caption className="visually-hidden">Your organisation's incidents, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Reference</th>
+                  <th scope="col">What is wrong</th>
+                  <th scope="col">Site</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Reported</th>
+                  <th scope="col">Last update</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {list.items.map((i) => (
+                  <tr key={i.id}>
+                    <td>
+                      <Link to={`/incidents/${i.id}`}>{i.number}</Link>
+                    </td>
+                    <td>{i.title}</td>
+                    <td>{i.site?.name ?? i.organisation.name}</td>
+                    <td>
+                      <StateTagFor state={i.state} customer />
+                    </td>
+                    <td className="nowrap">{formatDateTime(i.createdAt)}</td>
+                    <td className="nowrap">{formatDateTime(i.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {list.hasMore && (
           <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>

@@ -8,6 +8,7 @@ import { CiGraph } from '../network/CiGraph.tsx';
 import { ciKindCount, ciKindLabel, ciStateLabel, relationLabel } from '../network/labels.ts';
 import type { ConfigurationItem, Graph, Impact, Relation, RootCauses } from '../network/types.ts';
 import { useSession } from '../session.tsx';
+import { AlertHistory } from '../monitoring/AlertHistory.tsx';
 import '../network/network.css';
 
 /** One configuration item: its details, its relations, the graph around it with what fails with it, and what could have caused its failure. */
@@ -83,6 +84,7 @@ export function CiPage() {
       <GraphSection ci={ci} />
       <Relations ci={ci} />
       <RootCauseCandidates ci={ci} />
+      {can('monitoring:read') && <AlertHistory ciId={ci.id} />}
       {can('journal:read') && <Journal path={`/cis/${ci.id}/journal`} refresh={0} />}
     </>
   );

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
-import { AcceptForm, AssignForm, HandOffForm, MajorForms, TransitionForm, type ActionProps } from '../incidents/Actions.tsx';
+import { AcceptForm, AssignForm, DetailsForm, HandOffForm, MajorForms, TransitionForm, type ActionProps } from '../incidents/Actions.tsx';
 import { PriorityTag, StateTagFor } from '../incidents/bits.tsx';
 import { Clocks } from '../incidents/Clocks.tsx';
 import { CustomerIncident } from '../incidents/CustomerIncident.tsx';
@@ -234,6 +234,7 @@ export function IncidentPage() {
           <TransitionForm {...props} party={party} />
           {party === 'desk' && open && <AssignForm {...props} />}
           {party === 'desk' && open && <HandOffForm {...props} />}
+          {party === 'desk' && (open || incident.state === 'resolved') && <DetailsForm key={incident.version} {...props} />}
           {party === 'desk' && <MajorForms {...props} />}
           <NoteForm incident={incident} party={party} onDone={done} />
         </div>

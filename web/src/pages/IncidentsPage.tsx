@@ -242,80 +242,83 @@ function Queue() {
         />
       )}
       {shown.length > 0 && (
-        <table className="table queue">
-          <caption className="visually-hidden">Incidents, {SORTS.find(([v]) => v === sort)?.[1] ?? sort}</caption>
-          <thead>
-            <tr>
-              {canWrite && (
-                <th scope="col" className="queue__select">
-                  <input type="checkbox" aria-label="Select every incident shown" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(shown.map((i) => i.id)))} />
-                </th>
-              )}
-              <th scope="col">Incident</th>
-              <th scope="col">Priority</th>
-              <th scope="col">State</th>
-              <th scope="col">Where</th>
-              <th scope="col">With</th>
-              <th scope="col">SLA due</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((i) => (
-              <tr key={i.id} className={list.updated.has(i.id) ? 'queue__row--updated' : undefined}>
+        // On a narrow screen the table scrolls sideways inside its own region, which keyboard users can focus to scroll.
+        <div className="table-scroll" role="region" aria-label="Incidents found" tabIndex={0}>
+          <table className="table queue">
+            <caption className="visually-hidden">Incidents, {SORTS.find(([v]) => v === sort)?.[1] ?? sort}</caption>
+            <thead>
+              <tr>
                 {canWrite && (
-                  <td className="queue__select">
-                    <input type="checkbox" aria-label={`Select ${i.number}`} checked={selected.has(i.id)} onChange={() => toggle(i.id)} />
-                  </td>
+                  <th scope="col" className="queue__select">
+                    <input type="checkbox" aria-label="Select every incident shown" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(shown.map((i) => i.id)))} />
+                  </th>
                 )}
-                <td>
-                  <Link to={`/incidents/${i.id}`}>{i.number}</Link> {i.major && <span className="tag tag--red">Major</span>}{' '}
-                  {list.updated.has(i.id) && <span className="tag tag--blue">Updated</span>}
-                  <br />
-                  {i.title}
-                  {i.parent && (
-                    <span className="muted">
-                      <br />
-                      Linked to {i.parent.number}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <PriorityTag priority={i.priority} />
-                </td>
-                <td>
-                  <StateTagFor state={i.state} />
-                </td>
-                <td>
-                  {i.site?.name ?? i.organisation.name}
-                  <br />
-                  <span className="muted">{i.organisation.odsCode}</span>
-                </td>
-                <td>
-                  {i.team ? i.team.name : <span className="muted">No team</span>}
-                  {i.assignee && (
-                    <>
-                      <br />
-                      {i.assignee.name}
-                    </>
-                  )}
-                  {i.supplier && (
-                    <>
-                      <br />
-                      <span className="muted">Supplier:</span> {i.supplier.name}
-                    </>
-                  )}
-                </td>
-                <td>
-                  <DueCell dueAt={i.slaDueAt} state={i.state} now={now} />
-                </td>
-                <td className="nowrap">
-                  <time dateTime={i.updatedAt}>{formatDateTime(i.updatedAt)}</time>
-                </td>
+                <th scope="col">Incident</th>
+                <th scope="col">Priority</th>
+                <th scope="col">State</th>
+                <th scope="col">Where</th>
+                <th scope="col">With</th>
+                <th scope="col">SLA due</th>
+                <th scope="col">Updated</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {shown.map((i) => (
+                <tr key={i.id} className={list.updated.has(i.id) ? 'queue__row--updated' : undefined}>
+                  {canWrite && (
+                    <td className="queue__select">
+                      <input type="checkbox" aria-label={`Select ${i.number}`} checked={selected.has(i.id)} onChange={() => toggle(i.id)} />
+                    </td>
+                  )}
+                  <td>
+                    <Link to={`/incidents/${i.id}`}>{i.number}</Link> {i.major && <span className="tag tag--red">Major</span>}{' '}
+                    {list.updated.has(i.id) && <span className="tag tag--blue">Updated</span>}
+                    <br />
+                    {i.title}
+                    {i.parent && (
+                      <span className="muted">
+                        <br />
+                        Linked to {i.parent.number}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <PriorityTag priority={i.priority} />
+                  </td>
+                  <td>
+                    <StateTagFor state={i.state} />
+                  </td>
+                  <td>
+                    {i.site?.name ?? i.organisation.name}
+                    <br />
+                    <span className="muted">{i.organisation.odsCode}</span>
+                  </td>
+                  <td>
+                    {i.team ? i.team.name : <span className="muted">No team</span>}
+                    {i.assignee && (
+                      <>
+                        <br />
+                        {i.assignee.name}
+                      </>
+                    )}
+                    {i.supplier && (
+                      <>
+                        <br />
+                        <span className="muted">Supplier:</span> {i.supplier.name}
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    <DueCell dueAt={i.slaDueAt} state={i.state} now={now} />
+                  </td>
+                  <td className="nowrap">
+                    <time dateTime={i.updatedAt}>{formatDateTime(i.updatedAt)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {list.hasMore && (
         <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>

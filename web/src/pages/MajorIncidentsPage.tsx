@@ -65,8 +65,10 @@ function MajorCard({ summary, version, updated }: { summary: IncidentSummary; ve
   const open = children.filter((c) => isOpenState(c.state));
   const byState = new Map<string, number>();
   for (const c of children) byState.set(c.state, (byState.get(c.state) ?? 0) + 1);
-  const organisations = new Map([summary, ...children].map((c) => [c.organisation.odsCode, c.organisation.name]));
-  const sites = new Map([summary, ...children].filter((c) => c.site).map((c) => [c.site!.id, c.site!.name]));
+  // Who is affected: the linked incidents' organisations and sites, and the major incident's own site if it names one.
+  const affected = [...(summary.site ? [summary] : []), ...children];
+  const organisations = new Map(affected.map((c) => [c.organisation.odsCode, c.organisation.name]));
+  const sites = new Map(affected.filter((c) => c.site).map((c) => [c.site!.id, c.site!.name]));
   const latest = [...(notes.data ?? [])].reverse().find((n) => n.kind === 'major_update');
   const headingId = `major-${summary.id}`;
   const canPost = self?.scope === 'network' && can('incidents:write');
