@@ -44,6 +44,7 @@ before(async () => {
   other = await makeOrganisation(env, { region });
   ({ api: customer, user: customerUser } = await clientAs(env, { roles: ['customer'], organisations: [practice.ods_code] }));
   stranger = (await clientAs(env, { roles: ['customer'], organisations: [other.ods_code] })).api;
+  for (const u of [approverUser, customerUser]) await sql`update app_user set email = ${`user${u.id}@example.nhs.uk`} where id = ${u.id}`.execute(env.rt.db);
   const serviceClass = await makeServiceClass(env);
   fttc = (await makeProduct(env, serviceClass.code, { bandwidthDownKbps: 80_000 })).code;
   fttp = (await makeProduct(env, serviceClass.code, { accessTechnology: 'fttp', bandwidthDownKbps: 330_000, bandwidthUpKbps: 50_000 })).code;
@@ -114,6 +115,8 @@ describe('service requests', () => {
     assert.deepEqual(r.tasks.map((t: { step: string }) => t.step), ['quote_and_order', 'survey', 'install', 'go_live']);
     assert.deepEqual(r.tasks.map((t: { completesItself: string }) => t.completesItself), ['ordered', 'surveyed', 'installed', 'live']);
     assert.deepEqual(r.nextStates, ['cancelled'], 'a customer may only cancel now');
+    assert.ok(r.slaDueAt, 'the fulfilment clock runs from the start');
+    assert.ok(r.clocks.some((c: { kind: string; metric: string; state: string }) => c.kind === 'sla' && c.metric === 'resolution' && c.state === 'running'), JSON.stringify(r.clocks));
     const connection = (await desk.get(`/api/v1/connections/${r.connection.id}`)).body;
     assert.equal(connection.site.id, s.id);
 
@@ -140,6 +143,8 @@ describe('service requests', () => {
     assert.ok(now.fulfilledAt);
     assert.equal(new Date(now.closesAutomaticallyAt).getTime() - new Date(now.fulfilledAt).getTime(), 5 * 86_400_000);
     assert.deepEqual(now.nextStates, ['closed']);
+    assert.equal(now.slaDueAt, null, 'no clock runs towards a due time once fulfilled');
+    assert.ok(now.clocks.filter((c: { kind: string }) => c.kind === 'sla').every((c: { state: string }) => c.state === 'met'), JSON.stringify(now.clocks));
 
     const closed = await transition(r.id, { to: 'closed' }, customer);
     assert.equal(closed.status, 200, JSON.stringify(closed.body));
@@ -168,6 +173,11 @@ describe('service requests', () => {
     assert.equal(early.status, 422);
     assert.equal(early.body.errors[0].field, 'state');
 
+    const mail = async () =>
+      (await sql<{ event: string; subject: string; recipients: Array<{ address: string }> }>`select event, subject, recipients from email_message where record_type = 'service_request' and record_id = ${r.id} order by id`.execute(env.rt.db)).rows;
+    const asked = await mail();
+    assert.deepEqual(asked.map((m) => [m.event, m.subject, m.recipients.map((x) => x.address)]), [['assignment', `[${r.number}] approval needed: ${r.title}`, [`user${approverUser.id}@example.nhs.uk`]]]);
+
     const byAgent = await desk.post(`${BASE}/${r.id}/approve`, {});
     assert.equal(byAgent.status, 403);
     assert.equal(byAgent.body.errors[0].field, 'role');
@@ -179,6 +189,7 @@ describe('service requests', () => {
     assert.equal(ok.body.state, 'approved');
     assert.equal(ok.body.approval.decidedBy.id, approverUser.id);
     assert.ok(ok.body.connection, 'approval requests the connection');
+    assert.deepEqual((await mail()).map((m) => [m.event, m.subject]).at(-1), ['customer_update', `[${r.number}] approved: ${r.title}`], 'the requester is told');
     const years = await env.rt.db.selectFrom('connection').select('contract_years').where('id', '=', ok.body.connection.id).executeTakeFirstOrThrow();
     assert.equal(years.contract_years, 5, 'the contract length asked for is kept');
     assert.ok((await journalSize(env)) > before);
@@ -211,6 +222,7 @@ describe('service requests', () => {
     assert.equal(rejected.body.approval.rejectionReason, 'The site closes next year');
     assert.equal(rejected.body.connection, null);
     assert.deepEqual(rejected.body.nextStates, []);
+    assert.equal(rejected.body.slaDueAt, null);
     const cancel = await transition(r.id, { to: 'cancelled', reason: 'x' });
     assert.equal(cancel.status, 422);
     assert.equal(cancel.body.errors[0].field, 'to');
@@ -419,11 +431,12 @@ describe('service requests', () => {
     assert.equal(badState.status, 400);
     assert.equal(badState.body.errors[0].field, 'query.state');
 
-    // One request has a due time (its clock runs); the others none, which sorts last.
-    await sql`update service_request set sla_due_at = now() + interval '4 hours' where id = ${b.id}`.execute(env.rt.db);
+    // Sorted by when the fulfilment target falls due, soonest first; a request with none sorts last.
+    await sql`update service_request set sla_due_at = now() - interval '1 hour' where id = ${b.id}`.execute(env.rt.db);
+    await sql`update service_request set sla_due_at = 'infinity' where id = ${a.id}`.execute(env.rt.db);
     const due = await desk.get(`${BASE}?q=${tag}&sort=slaDueAt`);
-    assert.equal(due.body.items[0].id, b.id);
-    assert.ok(due.body.items[0].slaDueAt && due.body.items[1].slaDueAt === null);
+    assert.deepEqual(ids(due.body), [b.id, c.id, a.id]);
+    assert.equal(due.body.items[2].slaDueAt, null);
     for (const sort of ['createdAt', '-createdAt', 'slaDueAt', '-slaDueAt']) {
       const seen: number[] = [];
       let cursor: string | null = null;
@@ -516,7 +529,7 @@ describe('service requests', () => {
     assert.match(journal[0].summary, /5 days after fulfilment/);
   });
 
-  test('an e-mail reply from the requester becomes a visible note; a stranger adds nothing', async () => {
+  test('an e-mail reply from the requester becomes a visible note, one from staff an internal note; a stranger or a finished request takes nothing', async () => {
     const withEmail = await makeUser(env, { roles: ['customer'], organisations: [practice.ods_code] });
     await sql`update app_user set email = ${`${withEmail.username}@example.nhs.uk`} where id = ${withEmail.id}`.execute(env.rt.db);
     const r = await inTransaction(env.rt, async (tx) => {
@@ -532,7 +545,14 @@ describe('service requests', () => {
       /may not add/,
     );
     assert.equal(await journalSize(env), before);
-    const notes = (await read(r.id, customer)).body.notes;
-    assert.deepEqual(notes.map((n: { body: string; source: string; customerVisible: boolean }) => [n.body, n.source, n.customerVisible]), [['Any news?', 'email', true]]);
+    await inTransaction(env.rt, (tx) => handler(tx, env.rt, { recordType: 'service_request', recordId: r.id, from: 'desk@example.nhs.uk', fromUserId: deskUser.id, text: 'Approver away until Monday' }));
+    const shape = (n: { body: string; source: string; customerVisible: boolean }) => [n.body, n.source, n.customerVisible];
+    assert.deepEqual((await read(r.id, customer)).body.notes.map(shape), [['Any news?', 'email', true]], "staff replies are internal");
+    assert.deepEqual((await read(r.id)).body.notes.map(shape), [['Any news?', 'email', true], ['Approver away until Monday', 'email', false]]);
+    assert.equal((await transition(r.id, { to: 'cancelled', reason: 'Not needed' }, customer)).status, 200);
+    await assert.rejects(
+      inTransaction(env.rt, (tx) => handler(tx, env.rt, { recordType: 'service_request', recordId: r.id, from: `${withEmail.username}@example.nhs.uk`, fromUserId: withEmail.id, text: 'Too late?' })),
+      /is cancelled; raise a new request/,
+    );
   });
 });

@@ -296,14 +296,17 @@ jobHandlers.register<{ requestId: number }>(CLOSE_JOB, async (tx, job, ctx) => {
 export const closeJobKind = CLOSE_JOB;
 
 /**
- * A reply to one of the request's e-mails becomes a note the customer sees. Only the requester,
- * a customer of the request's organisation, or a member of staff may add one this way: anyone
- * else who learns a request number gets nothing onto it.
+ * A reply to one of the request's e-mails becomes a note. Only the requester, a customer of the
+ * request's organisation, or a member of staff may add one this way: anyone else who learns a
+ * request number gets nothing onto it. A customer's reply is visible to their organisation; a
+ * member of staff's is internal, since what staff are sent (an approval asked for, an assignment)
+ * may quote what the customer must not read. A finished request takes no more replies.
  */
 emailReplies.handle('service_request', async (tx, ctx, reply) => {
   const locked = await tx.selectFrom('service_request').select('id').where('id', '=', reply.recordId).forUpdate().executeTakeFirst();
   if (!locked) throw problems.notFound('service request with that number');
   const row = await reload(tx, reply.recordId);
+  if (['rejected', 'closed', 'cancelled'].includes(row.state)) throw problems.unprocessable('recordId', `${row.number} is ${row.state}; raise a new request in the portal`);
   const user = reply.fromUserId !== null ? await userById(tx, reply.fromUserId) : undefined;
   const byStaff = !!user && user.active && user.supplier_id === null && user.roles.some((r) => r !== 'customer' && r !== 'supplier');
   const allowed =
@@ -312,7 +315,7 @@ emailReplies.handle('service_request', async (tx, ctx, reply) => {
     (!!row.requester_email && row.requester_email.toLowerCase() === reply.from.toLowerCase());
   if (!allowed) throw problems.forbidden(`${reply.from} may not add to ${row.number}.`);
   const name = user?.display_name ?? reply.from;
-  await insertNote(tx, ctx, row, { actor: { id: user?.id ?? null, name }, authorName: name, visible: true, body: reply.text, source: 'email', byStaff });
+  await insertNote(tx, ctx, row, { actor: { id: user?.id ?? null, name }, authorName: name, visible: !byStaff, body: reply.text, source: 'email', byStaff });
 });
 
 export { ENTITY };

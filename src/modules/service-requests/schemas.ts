@@ -7,7 +7,8 @@ const Text = (max: number, description?: string) => Type.String({ minLength: 1, 
 const Named = Type.Object({ id: Type.Integer(), name: Type.String() });
 const TeamRef = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
 
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+/** The priorities the standard request service level names (P4 unless someone says otherwise). */
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
 
 export const RequestTaskSchema = Type.Object(
   {

@@ -239,7 +239,8 @@ export function requesterOf(row: RequestRow): Recipient[] {
   return row.requester_email ? [{ address: row.requester_email, name: row.requester_display_name }] : [];
 }
 
-/** Sends (after commit) an e-mail about the request, when there is anyone to send it to. */
+/** Sends (after commit) an e-mail about the request, when there is anyone to send it to; the
+ *  notifications module puts the request's number in the subject. */
 export async function tell(tx: Tx, ctx: AppContext, row: RequestRow, event: NotificationEvent, to: Recipient[], subject: string, text: string): Promise<void> {
   if (to.length === 0) return;
   await notify(tx, ctx, {
@@ -250,7 +251,7 @@ export async function tell(tx: Tx, ctx: AppContext, row: RequestRow, event: Noti
     supplierId: null,
     event,
     to,
-    subject: `${row.number}: ${subject}`,
+    subject,
     text,
   });
 }
@@ -550,7 +551,7 @@ export async function insertNote(
     await tell(tx, ctx, row, 'customer_update', requesterOf(row), `update: ${row.title}`, `${note.authorName} wrote:\n\n${note.body}`);
   } else if (note.visible && row.assignee_id !== null) {
     const assignee = await userById(tx, row.assignee_id);
-    if (assignee?.email) await tell(tx, ctx, row, 'customer_update', [{ address: assignee.email, name: assignee.display_name }], `the customer wrote: ${row.title}`, `${note.authorName} wrote:\n\n${note.body}`);
+    if (assignee?.email) await tell(tx, ctx, row, 'assignment', [{ address: assignee.email, name: assignee.display_name }], `the customer wrote: ${row.title}`, `${note.authorName} wrote:\n\n${note.body}`);
   }
   return created;
 }
