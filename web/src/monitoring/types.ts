@@ -38,4 +38,4 @@ export interface AlertGroup {
 }
 
 export const GROUP_KIND_LABELS: Record<string, string> = { major: 'Major incident', site: 'Site incident', ci: 'CI incident' };
-export const GROUP_STATE_LABELS: Record<string, string> = { open: 'alerts firing', clearing: 'cleared: resolution proposed', cleared: 'done' };
+export const GROUP_STATE_LABELS: Record<string, string> = { open: 'open', clearing: 'cleared: resolution proposed', cleared: 'done' };

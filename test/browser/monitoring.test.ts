@@ -1,0 +1,127 @@
+// The event console in a real Chromium against a real n3sp process: a PoP storm posted to the
+// Alertmanager endpoint appears, live, as one major incident with its alerts grouped under it and
+// an isolated site's incident beside it; filters narrow the alerts; the CI page lists a site
+// router's alerts; a customer is not offered the console. Screenshot to docs/screenshots/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { SYSTEM_ACTOR } from '../../src/core/access/principal.ts';
+import type { Role } from '../../src/core/access/roles.ts';
+import { createUser } from '../../src/modules/users/service.ts';
+import { testEnv, type TestEnv } from '../helpers/harness.ts';
+import { clientAs, makeOrganisation, TEST_PASSWORD } from '../helpers/factories.ts';
+import { amAlert, amPayload, machineClient, makeMonitoredNetwork, type MonitoredNetwork } from '../helpers/monitoring-fixtures.ts';
+import type { ApiClient } from '../helpers/api-client.ts';
+import { SCREENSHOTS } from '../helpers/screenshots.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let env: TestEnv;
+let browser: Browser;
+let machine: ApiClient;
+let storm: MonitoredNetwork;
+let lone: MonitoredNetwork;
+const pageErrors: string[] = [];
+
+async function person(username: string, roles: Role[], organisations?: string[]) {
+  return createUser(env.rt, SYSTEM_ACTOR, { username, displayName: username, roles, organisations, password: TEST_PASSWORD });
+}
+
+before(async () => {
+  env = await testEnv({ web: true, listen: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  await makeOrganisation(env, { name: 'N3SP Network Provider', kind: 'network_provider' });
+  machine = (await machineClient(env)).api;
+  const manager = (await clientAs(env, { roles: ['service_manager'] })).api;
+  const settings = await manager.get('/api/v1/monitoring/settings');
+  await manager.request('PUT', '/api/v1/monitoring/settings', { ...settings.body, settleSeconds: 0 }, { 'if-match': settings.headers.etag as string });
+  storm = await makeMonitoredNetwork(env, { sites: 4 });
+  lone = await makeMonitoredNetwork(env, { sites: 1 });
+  await person('ops.watch', ['service_desk_agent']);
+  await person('practice.manager', ['customer'], [storm.organisation.ods_code]);
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.close();
+});
+
+async function freshPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return page;
+}
+
+async function signInAs(page: Page, username: string) {
+  await page.goto(env.url!);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function assertAccessible(page: Page, where: string) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility of ${where}`);
+}
+
+describe('the event console', () => {
+  test('a storm appears live as one major incident with its alerts, beside an isolated site', async () => {
+    const page = await freshPage();
+    await signInAs(page, 'ops.watch');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Event console' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Event console' }).waitFor();
+    await page.getByText('No incident is open from alerts.').waitFor();
+
+    // The storm arrives while the console is open; the worker correlates it within its poll.
+    const alerts = [amAlert({ alertname: 'PopDown', pop: storm.pop.name, severity: 'critical' }), ...storm.sites.map((s) => amAlert({ alertname: 'SiteDown', site: s.odsCode, severity: 'critical' }))];
+    assert.equal((await machine.post('/api/v1/integrations/alertmanager', amPayload(alerts))).status, 200);
+    assert.equal((await machine.post('/api/v1/integrations/alertmanager', amPayload([amAlert({ alertname: 'LinkFlap', site: lone.sites[0]!.odsCode, severity: 'warning' })]))).status, 200);
+
+    const groups = page.getByRole('region', { name: 'Correlations under way' });
+    const major = groups.getByRole('listitem').filter({ hasText: 'Major incident' });
+    await major.waitFor({ timeout: 30_000 });
+    assert.match(await major.innerText(), new RegExp(`INC\\d{7} ${storm.pop.name} down: 4 sites affected[\\s\\S]*On ${storm.pop.name}[\\s\\S]*5 of 5 alerts firing, 4 sites`));
+    await groups.getByRole('listitem').filter({ hasText: 'Site incident' }).filter({ hasText: lone.sites[0]!.name }).waitFor();
+
+    const alertsRegion = page.getByRole('region', { name: 'Alerts' });
+    const majorTable = alertsRegion.getByRole('table').filter({ has: page.locator('caption', { hasText: 'Major incident' }) });
+    await majorTable.getByRole('row').nth(5).waitFor();
+    assert.equal(await majorTable.getByRole('row').count(), 6, 'a header and the five alerts of the storm');
+    assert.match(await majorTable.innerText(), new RegExp(`PopDown[\\s\\S]*${storm.pop.name}`));
+    await page.screenshot({ path: `${SCREENSHOTS}/event-console.png`, fullPage: true });
+    await assertAccessible(page, 'the event console');
+
+    // Filters: only warnings leaves the isolated site's alert.
+    await alertsRegion.getByLabel('Severity').fill('warning');
+    await alertsRegion.getByRole('button', { name: 'Filter' }).click();
+    await alertsRegion.getByText('1 alerts, newest change first.').waitFor();
+    assert.match(await alertsRegion.innerText(), /LinkFlap/);
+    assert.doesNotMatch(await alertsRegion.innerText(), /PopDown/);
+
+    // The links go to the incident and to the CI, whose page lists its alerts.
+    await alertsRegion.getByRole('link', { name: `Router ${lone.sites[0]!.name.split(' ')[1]}` }).click();
+    const history = page.getByRole('region', { name: 'Alerts' });
+    await history.getByRole('row').nth(1).waitFor();
+    assert.match(await history.innerText(), /Firing\s+LinkFlap \(warning\)[\s\S]*INC\d{7}/);
+    await assertAccessible(page, "a CI page's alerts");
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a customer is not offered the console, and the API refuses them', async () => {
+    const page = await freshPage();
+    await signInAs(page, 'practice.manager');
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Event console' }).count(), 0);
+  });
+});
