@@ -5,6 +5,7 @@ import { ProblemMessage } from './components/ProblemMessage.tsx';
 import { CataloguePage } from './pages/CataloguePage.tsx';
 import { ConnectionPage } from './pages/ConnectionPage.tsx';
 import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
+import { AvailabilityPage } from './pages/AvailabilityPage.tsx';
 import { CiPage } from './pages/CiPage.tsx';
 import { CisPage } from './pages/CisPage.tsx';
 import { EventConsolePage } from './pages/EventConsolePage.tsx';
@@ -12,6 +13,7 @@ import { HomePage } from './pages/HomePage.tsx';
 import { IncidentPage } from './pages/IncidentPage.tsx';
 import { IncidentsPage } from './pages/IncidentsPage.tsx';
 import { MajorIncidentsPage } from './pages/MajorIncidentsPage.tsx';
+import { MaintenancePage } from './pages/MaintenancePage.tsx';
 import { NotBuiltPage } from './pages/NotBuiltPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
@@ -50,6 +52,8 @@ function Routed() {
         <Route path="incidents/major" element={<MajorIncidentsPage />} />
         <Route path="incidents/:id" element={<IncidentPage />} />
         <Route path="events" element={<EventConsolePage />} />
+        <Route path="availability" element={<AvailabilityPage />} />
+        <Route path="maintenance" element={<MaintenancePage />} />
         {AREAS.filter((a) => !a.built).map((area) => (
           <Route key={area.id} path={area.path} element={<NotBuiltPage area={area} />} />
         ))}

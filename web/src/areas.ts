@@ -60,7 +60,8 @@ export const AREAS: Area[] = [
   { id: 'finance', label: 'Budgeting and accounting', path: '/finance', group: 'supply', clause: '8.4.1', process: 'Budgeting and accounting for services', keeps: 'the cost of each connection, charges per organisation and upgrade quotes', permission: 'finance' },
   { id: 'capacity', label: 'Capacity', path: '/capacity', group: 'supply', clause: '8.4.2 / 8.4.3', process: 'Demand management; capacity management', keeps: 'utilisation, 95th percentiles, saturation forecasts and upgrade recommendations', permission: 'capacity' },
 
-  { id: 'availability', label: 'Availability', path: '/availability', group: 'assurance', clause: '8.7.1', process: 'Service availability management', keeps: 'availability measured per connection, planned maintenance excluded, against its target', permission: 'availability' },
+  { id: 'availability', label: 'Availability', path: '/availability', group: 'assurance', clause: '8.7.1', process: 'Service availability management', keeps: 'availability measured per connection, planned maintenance excluded, against its target', permission: 'availability', built: true },
+  { id: 'maintenance', label: 'Maintenance calendar', path: '/maintenance', group: 'assurance', clause: '8.5.1 / 8.7.1', process: 'Service availability management (planned work)', keeps: 'maintenance windows on configuration items: what each takes down, suppressing incidents while it lasts, its downtime counted as planned', permission: 'maintenance', built: true },
   { id: 'continuity', label: 'Continuity', path: '/continuity', group: 'assurance', clause: '8.7.2', process: 'Service continuity management', keeps: 'continuity plans, their tests and results', permission: 'continuity' },
   { id: 'security', label: 'Information security', path: '/security', group: 'assurance', clause: '8.7.3', process: 'Information security management', keeps: 'security incidents, access reviews and the audit trail', permission: 'security' },
 

@@ -9,6 +9,7 @@ import { ciKindCount, ciKindLabel, ciStateLabel, relationLabel } from '../networ
 import type { ConfigurationItem, Graph, Impact, Relation, RootCauses } from '../network/types.ts';
 import { useSession } from '../session.tsx';
 import { AlertHistory } from '../monitoring/AlertHistory.tsx';
+import { OutageHistory } from '../availability/OutageHistory.tsx';
 import '../network/network.css';
 
 /** One configuration item: its details, its relations, the graph around it with what fails with it, and what could have caused its failure. */
@@ -85,6 +86,7 @@ export function CiPage() {
       <Relations ci={ci} />
       <RootCauseCandidates ci={ci} />
       {can('monitoring:read') && <AlertHistory ciId={ci.id} />}
+      {can('availability:read') && <OutageHistory query={{ ciId: ci.id }} showConnection={ci.kind !== 'connection'} />}
       {can('journal:read') && <Journal path={`/cis/${ci.id}/journal`} refresh={0} />}
     </>
   );

@@ -8,6 +8,7 @@ import { formatDate, formatDateTime } from '../labels.ts';
 import { connectionStateLabel, LIFECYCLE, money, type Connection, type Quotes } from '../connections/types.ts';
 import type { ConfigurationItem } from '../network/types.ts';
 import { useSession } from '../session.tsx';
+import { OutageHistory } from '../availability/OutageHistory.tsx';
 import '../connections/connections.css';
 
 /** One connection: where and what it is, its dated lifecycle, its quotes and why the winner won, its CI, its journal, and (for staff) its next steps. */
@@ -122,6 +123,7 @@ export function ConnectionPage() {
         />
       )}
       <QuotesSection c={c} refresh={changed} />
+      {can('availability:read') && c.dates.liveOn && <OutageHistory query={{ connectionId: c.id }} />}
       {can('journal:read') && <Journal path={`/connections/${c.id}/journal`} refresh={changed} />}
     </>
   );
