@@ -1,0 +1,117 @@
+// What the incident benchmarks do, in one place, so that the n3sp side and the baseline side
+// write and read the same rows: the words incidents are written in, the incident logged, the
+// statements the baseline sends straight to the database.
+import { DEFAULT_PRIORITY_MATRIX, priorityOf } from '../../src/domain/priority-matrix.ts';
+
+/** Network faults as a service desk writes them down: symptom, what is affected, cause found. */
+export const SYMPTOMS = [
+  'Intermittent packet loss', 'Total loss of service', 'Slow network', 'High latency', 'Router unreachable', 'Switch port flapping',
+  'Firewall dropping traffic', 'VPN tunnel down', 'DNS resolution failing', 'DHCP not issuing addresses', 'Wi-Fi dropping out',
+  'Broadband line down', 'Fibre circuit down', 'BGP session down', 'CRC errors on uplink', 'Duplex mismatch', 'Jitter on voice calls',
+  'SIP trunk not registering', 'Telephones not ringing', 'Clinical system timing out', 'EMIS Web very slow', 'SystmOne disconnecting',
+  'Cannot reach HSCN', 'Certificate expired on gateway', 'RADIUS authentication failing', 'Printer VLAN unreachable',
+  'Power failure in comms cabinet', 'UPS alarm', 'Backup link not failing over', 'Smartcard login failing', 'E-mail not sending',
+] as const;
+
+export const AFFECTS = [
+  'reception PCs', 'consulting rooms', 'the dispensary', 'the whole surgery', 'the branch surgery', 'telephony', 'the clinical system',
+  'the pharmacy terminal', 'the patient check-in screen', 'the practice manager\'s office', 'the first floor', 'all staff Wi-Fi',
+  'the video consultation room', 'the blood test fridge monitor', 'the call recording server',
+] as const;
+
+export const FINDINGS = [
+  'Openreach fault raised, engineer booked', 'roadworks cut the fibre duct', 'ONT power supply failed and was replaced',
+  'router rebooted and service restored', 'SFP replaced on the uplink port', 'duplex set to auto on both ends', 'DNS forwarder restarted',
+  'DHCP scope exhausted, lease time shortened', 'firewall rule corrected after change', 'BGP peer reset by the carrier',
+  'faulty patch lead replaced in the cabinet', 'UPS batteries at end of life', 'certificate renewed and installed', 'carrier maintenance overran',
+  'access point firmware updated', 'line card reseated at the exchange', 'QoS policy reapplied to the voice VLAN', 'rodent damage to cable',
+] as const;
+
+export const NOTE_LINES = [
+  'Called the practice manager, issue confirmed.', 'Remote diagnostics show the line in sync but no traffic passing.',
+  'Ticket raised with the carrier, reference given to the customer.', 'Engineer on site, replacing the router.',
+  'Customer asked to power cycle the ONT; no change.', 'Traceroute stops at the provider edge.', 'Packet capture taken on the firewall.',
+  'Service restored after the exchange work; monitoring for 24 hours.', 'Asked the customer to confirm the phones are working again.',
+  'Escalated to network operations.', 'Awaiting access to the comms room; key holder arriving at 10:00.', 'Spare router dispatched by courier.',
+  'Interface errors cleared and counters reset.', 'Change freeze in force; fix scheduled for the maintenance window.',
+] as const;
+
+const CATEGORY_OF = ['connectivity', 'performance', 'hardware', 'dns', 'telephony'] as const;
+const LEVELS = ['high', 'medium', 'low'] as const;
+
+const pick = <T>(list: readonly T[], n: number): T => list[((n % list.length) + list.length) % list.length]!;
+
+/** The incident logged by write number `seq`, at one of the seeded sites. */
+export function newIncident(seq: number, site: { id: number; name: string; organisationId: number }) {
+  const symptom = pick(SYMPTOMS, seq * 7);
+  const affects = pick(AFFECTS, seq * 13 + 3);
+  return {
+    title: `${symptom} at ${site.name}`.slice(0, 200),
+    description: `${symptom} affecting ${affects} since this morning. ${pick(NOTE_LINES, seq * 5 + 1)} Logged by benchmark write ${seq}.`,
+    siteId: site.id,
+    category: pick(CATEGORY_OF, seq),
+    impact: pick(LEVELS, seq * 3 + 1),
+    urgency: pick(LEVELS, seq * 11 + 2),
+    callerName: `Practice manager ${seq % 997}`,
+    callerEmail: `manager${seq % 997}@example.nhs.uk`,
+  };
+}
+
+/** The priority n3sp's default matrix gives an impact and urgency, for the baseline's row. */
+export function defaultPriority(impact: string, urgency: string): string {
+  return priorityOf(DEFAULT_PRIORITY_MATRIX, impact, urgency);
+}
+
+/** Which incident read number `seq` asks for, out of `ids`: a fixed stride, the same on both sides. */
+export function readId(ids: number[], seq: number): number {
+  return ids[(seq * 7919) % ids.length]!;
+}
+
+// --- The baseline's statements --------------------------------------------------------------
+// The same incident row as n3sp writes, and the same row read, sent straight through the driver:
+// no HTTP, no authentication, no validation, no journal, no audit chain, no clocks.
+
+export const INSERT_INCIDENT = `insert into incident
+  (title, description, source, caller_name, caller_email, organisation_id, site_id, category, impact, urgency, priority, state, created_at, updated_at)
+  values ($1, $2, 'agent', $3, $4, $5, $6, $7, $8, $9, $10, 'new', $11, $11) returning id, number`;
+
+export function baselineIncident(seq: number, site: { id: number; name: string; organisationId: number }) {
+  const i = newIncident(seq, site);
+  return [i.title, i.description, i.callerName, i.callerEmail, site.organisationId, site.id, i.category, i.impact, i.urgency, defaultPriority(i.impact, i.urgency), new Date()];
+}
+
+/** The incident with the names shown beside it (organisation, site, team, assignee, supplier, parent, caller), as the API's detail query reads it. */
+export const READ_INCIDENT = `select incident.*, org.ods_code as organisation_ods_code, org.name as organisation_name, site.name as site_name,
+    team.code as team_code, team.name as team_name, assignee.display_name as assignee_name, supplier.code as supplier_code,
+    supplier.name as supplier_name, parent.number as parent_number, parent.title as parent_title,
+    caller.display_name as caller_display_name, caller.email as caller_user_email
+  from incident
+  join organisation as org on org.id = incident.organisation_id
+  left join site on site.id = incident.site_id
+  left join team on team.id = incident.team_id
+  left join app_user as assignee on assignee.id = incident.assignee_id
+  left join supplier on supplier.id = incident.supplier_id
+  left join incident as parent on parent.id = incident.parent_id
+  left join app_user as caller on caller.id = incident.caller_id
+  where incident.id = $1`;
+
+/** The queue's full-text search as n3sp runs it for the desk (first page of 50, newest first), by hand. */
+export const SEARCH_INCIDENTS = `select incident.id, incident.number, incident.title, incident.state, incident.priority, incident.impact, incident.urgency,
+    incident.category, incident.source, incident.organisation_id, incident.site_id, incident.team_id, incident.assignee_id, incident.supplier_id,
+    incident.major, incident.parent_id, incident.sla_due_at, incident.created_at, incident.updated_at, incident.version,
+    org.ods_code as organisation_ods_code, org.name as organisation_name, site.name as site_name, team.code as team_code, team.name as team_name,
+    assignee.display_name as assignee_name, supplier.code as supplier_code, supplier.name as supplier_name,
+    parent.number as parent_number, parent.title as parent_title
+  from incident
+  join organisation as org on org.id = incident.organisation_id
+  left join site on site.id = incident.site_id
+  left join team on team.id = incident.team_id
+  left join app_user as assignee on assignee.id = incident.assignee_id
+  left join supplier on supplier.id = incident.supplier_id
+  left join incident as parent on parent.id = incident.parent_id
+  where incident.id in (
+    select id from incident where search @@ websearch_to_tsquery('english', $1)
+    union
+    select n.incident_id from incident_note n where n.search @@ websearch_to_tsquery('english', $1) and true)
+  order by incident.id desc, incident.id desc
+  limit 51`;
