@@ -325,6 +325,20 @@ describe('search', () => {
   });
 });
 
+describe('the journal by side', () => {
+  test("a customer reads their incident's journal but not the desk's internal targets nor the supplier's contract", async () => {
+    const incident = await logIncident(customer);
+    for (const action of ['ola_breached', 'underpinning_warning', 'sla_warning']) {
+      await env.rt.journal.record(env.rt.db, { id: null, name: 'n3sp' }, { action, entityType: 'incident', entityId: incident.id, organisationId: null, summary: action, changes: [] });
+    }
+    const actions = async (api: ApiClient) => (await api.get(`/api/v1/incidents/${incident.id}/journal`)).body.items.map((e: { action: string }) => e.action);
+    assert.deepEqual((await actions(desk)).slice(0, 3).sort(), ['ola_breached', 'sla_warning', 'underpinning_warning']);
+    const seen = await actions(customer);
+    assert.ok(seen.includes('sla_warning') && seen.includes('logged'), JSON.stringify(seen));
+    assert.ok(!seen.includes('ola_breached') && !seen.includes('underpinning_warning'), JSON.stringify(seen));
+  });
+});
+
 describe('roles', () => {
   test('an auditor reads but changes nothing; a customer cannot see the teams', async () => {
     const auditor = (await clientAs(env, { roles: ['auditor'] })).api;

@@ -337,7 +337,7 @@ describe('clocks on a record', () => {
     await run('2026-06-08T14:00Z');
     assert.equal(one(await clocksAt(s, at('2026-06-08T14:00Z')), 'ola', 'resolution', 'first').breachedAt, null);
     assert.equal((await clocksAt(s, at('2026-06-08T14:00Z'))).filter((c) => c.kind === 'ola')[2]!.breachedAt, '2026-06-08T12:00:00.000Z');
-    const tellB = await journalOf(s.recordId, 'sla_breached');
+    const tellB = await journalOf(s.recordId, 'ola_breached');
     assert.ok(tellB.some((j) => j.summary!.includes(`OLA resolution target (P3, 2 h, ${olaB})`)), JSON.stringify(tellB));
 
     const quick = subject({ priority: 'P3', teamId: a.id });

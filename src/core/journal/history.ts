@@ -19,14 +19,16 @@ export const JournalEntrySchema = Type.Object(
 
 /**
  * A record's history, newest first. Callers check that the caller may see the record itself
- * first; the journal then needs no scope of its own.
+ * first; the journal then needs no scope of its own. `hiddenActions` leaves out entries the
+ * caller's side may not read (a team's internal targets, for a customer).
  */
-export async function recordHistory(db: Db, entityType: string, entityId: string | number, page: PageRequest) {
-  const query = db
+export async function recordHistory(db: Db, entityType: string, entityId: string | number, page: PageRequest, hiddenActions: readonly string[] = []) {
+  let query = db
     .selectFrom('journal')
     .select(['id', 'at', 'actor_name', 'action', 'summary', 'changes', 'chain_seq'])
     .where('entity_type', '=', entityType)
     .where('entity_id', '=', String(entityId));
+  if (hiddenActions.length > 0) query = query.where('action', 'not in', hiddenActions);
   const rows = await paginate(query, { columns: { id: 'id' }, tie: 'id', tieKey: 'id', defaultSort: '-id' }, page);
   return mapPage(rows, (r) => ({
     id: r.id,

@@ -19,9 +19,11 @@ import {
   declareMajor,
   ENTITY,
   getIncident,
+  hiddenFrom,
   getNotes,
   handOffIncident,
   linkChildren,
+  partyOf,
   postMajorUpdate,
   presentIncident,
   presentSummary,
@@ -191,8 +193,9 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     config: access('journal:read'),
     schema: { tags, summary: "An incident's journal, newest first", params: IncidentParams, querystring: PageQuery(['id'], {}), response: { 200: Page(JournalEntrySchema) } },
     handler: async (request) => {
-      const row = await getIncident(ctx, principalOf(request), request.params.id);
-      return recordHistory(ctx.db, ENTITY, row.id, request.query);
+      const principal = principalOf(request);
+      const row = await getIncident(ctx, principal, request.params.id);
+      return recordHistory(ctx.db, ENTITY, row.id, request.query, hiddenFrom(partyOf(principal)));
     },
   });
 

@@ -51,6 +51,16 @@ export function partyOf(principal: Principal): Party {
   return 'desk';
 }
 
+/**
+ * Journal entries a party does not read: a customer is not shown the desk's internal targets
+ * (OLAs) nor the supplier's contract (underpinning); a supplier not the desk's own OLAs.
+ */
+export function hiddenFrom(party: Party): string[] {
+  const internal = ['ola_warning', 'ola_breached'];
+  if (party === 'customer') return [...internal, 'underpinning_warning', 'underpinning_breached'];
+  return party === 'supplier' ? internal : [];
+}
+
 export function presentSummary(row: IncidentSummaryRow): IncidentSummary {
   return {
     id: row.id,

@@ -445,7 +445,9 @@ export async function runAlarmJob(tx: Tx, ctx: AppContext, job: Job<{ clockId: n
   const view = viewOf({ ...updated, definition_code: definition.code, definition_name: definition.name }, now);
   const what = `${LABEL[row.kind]} ${row.metric} target (${row.priority}, ${hours(stored.targetMs)}, ${definition.code})`;
   await ctx.journal.record(tx, SYSTEM_ACTOR, {
-    action: alarm === 'warning' ? 'sla_warning' : 'sla_breached',
+    // By kind (sla_, ola_, underpinning_): a customer reads the record's journal, and an internal
+    // team's or a supplier's target is not theirs to see.
+    action: `${row.kind}_${alarm === 'warning' ? 'warning' : 'breached'}`,
     entityType: row.record_type,
     entityId: row.record_id,
     organisationId: subject?.organisation_id ?? row.organisation_id,
