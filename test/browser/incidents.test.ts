@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { inTransaction } from '../../src/core/context.ts';
 import { SYSTEM_ACTOR } from '../../src/core/access/principal.ts';
 import type { Role } from '../../src/core/access/roles.ts';
@@ -108,6 +108,18 @@ const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 const main = (page: Page) => page.getByRole('main');
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 
+/** Waits until the text of what the locator finds matches (a page re-reads itself after a change). */
+async function until(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<void> {
+  const end = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < end) {
+    text = await locator.innerText();
+    if (pattern.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.match(text, pattern);
+}
+
 describe('incidents in the web application', () => {
   test('a practice reports a fault; the desk hands it to a supplier, who resolves it; the practice confirms; the desk sees it closed', async () => {
     // The practice manager reports the fault on their branch surgery in the portal.
@@ -163,7 +175,7 @@ describe('incidents in the web application', () => {
     await assign.getByRole('button', { name: 'Choose me' }).click();
     await assign.getByRole('button', { name: 'Assign' }).click();
     await status(agent, `${number} is assigned to Network operations, Sam Okafor.`).waitFor();
-    assert.match(await main(agent).innerText(), /Team\s+Network operations, Sam Okafor/);
+    await until(main(agent), /Team\s+Network operations, Sam Okafor/);
     await agent.getByRole('region', { name: 'Timeline' }).getByText('Assigned to Network operations').first().waitFor();
 
     // Judges the impact: the caller said urgent, and the whole surgery is affected.
@@ -172,9 +184,26 @@ describe('incidents in the web application', () => {
     await details.getByText('Priority from the matrix: P1').waitFor();
     await details.getByRole('button', { name: 'Save' }).click();
     await status(agent, `${number} is now P1.`).waitFor();
-    assert.match(await main(agent).innerText(), /Priority\s+P1 \(impact high, urgency high\)/);
+    await until(main(agent), /Priority\s+P1 \(impact high, urgency high\)/);
 
-    // Hands it to the supplier: refused first without saying what to do, the reason by the field.
+    // Asks the caller a question: the incident waits on them until they answer in the portal.
+    const noteForm = agent.getByRole('region', { name: 'Add a note' });
+    await noteForm.getByLabel('Question to the caller').check();
+    await noteForm.getByLabel('Note', { exact: true }).fill('Is the router in the comms cupboard showing any lights?');
+    await noteForm.getByRole('button', { name: 'Add the note' }).click();
+    await status(agent, `Question to the caller added to ${number}.`).waitFor();
+    await until(main(agent), /State\s+Waiting on the customer/);
+    await customer.reload();
+    const question = customer.getByRole('region', { name: 'We have a question for you' });
+    await question.getByText('Is the router in the comms cupboard showing any lights?').waitFor();
+    await assertAccessible(customer, 'a question from the desk in the portal');
+    await question.getByLabel('Your answer').fill('Two red lights; the power light is green.');
+    await question.getByRole('button', { name: 'Send the answer' }).click();
+    await status(customer, 'Thank you: your answer is sent.').waitFor();
+    await until(main(customer), /Where it stands\s+Being worked on/);
+
+    // Hands it to the supplier: refused first without saying what to do, the reason by the field;
+    // then refused because the caller's answer changed the incident since the agent read it.
     const handOff = agent.getByRole('region', { name: 'Hand off to a supplier' });
     await handOff.getByLabel('Supplier', { exact: true }).selectOption(String(supplier.id));
     await handOff.getByRole('button', { name: 'Hand off' }).click();
@@ -182,9 +211,14 @@ describe('incidents in the web application', () => {
     await assertAccessible(agent, 'a refused hand-off');
     await handOff.getByLabel('What the supplier is asked to do').fill('Line fault suspected on the tail circuit: please test and repair.');
     await handOff.getByRole('button', { name: 'Hand off' }).click();
+    const stale = handOff.getByRole('alert').filter({ hasText: 'Someone else changed this incident' });
+    await stale.waitFor();
+    await stale.getByRole('button', { name: 'Reload the incident' }).click();
+    await agent.getByRole('region', { name: 'Timeline' }).getByText('Two red lights; the power light is green.').first().waitFor();
+    await handOff.getByRole('button', { name: 'Hand off' }).click();
     await status(agent, `${number} is handed to Northlink Access Ltd.`).waitFor();
-    assert.match(await main(agent).innerText(), /Supplier\s+Northlink Access Ltd\s+Handed off .*; not accepted yet/);
-    assert.match(await agent.getByRole('region', { name: 'Timeline' }).innerText(), /Work note \(internal\) by sam\.okafor[\s\S]*tail circuit/);
+    await until(main(agent), /Supplier\s+Northlink Access Ltd\s+Handed off .*; not accepted yet/);
+    await until(agent.getByRole('region', { name: 'Timeline' }), /Work note \(internal\) by sam\.okafor[\s\S]*tail circuit/);
 
     // The supplier's engineer sees it (and nothing else), accepts it and resolves it.
     const engineer = await freshPage();
@@ -197,7 +231,7 @@ describe('incidents in the web application', () => {
     await accept.getByLabel('Your reference (optional)').fill('NL-778812');
     await accept.getByRole('button', { name: 'Accept' }).click();
     await status(engineer, `You have accepted ${number}.`).waitFor();
-    assert.match(await main(engineer).innerText(), /their reference NL-778812/);
+    await until(main(engineer), /their reference NL-778812/);
     const note = engineer.getByRole('region', { name: 'Add a note' });
     await note.getByLabel('Note', { exact: true }).fill('Engineer on site at 14:00; joint in the footway box is water-damaged.');
     await note.getByRole('button', { name: 'Add the note' }).click();
@@ -221,7 +255,7 @@ describe('incidents in the web application', () => {
     await assertAccessible(customer, 'a resolved incident in the portal');
     await fixed.getByRole('button', { name: 'Confirm resolved' }).click();
     await status(customer, 'Thank you for confirming: the incident is closed.').waitFor();
-    assert.match(await main(customer).innerText(), /Where it stands\s+Closed/);
+    await until(main(customer), /Where it stands\s+Closed/);
     await customer.screenshot({ path: `${SCREENSHOTS}/portal-incident.png`, fullPage: true });
 
     // The agent sees it closed, with its whole timeline.
@@ -231,7 +265,7 @@ describe('incidents in the web application', () => {
     const timeline = agent.getByRole('region', { name: 'Timeline' });
     await timeline.getByText('Confirmed resolved').first().waitFor();
     const text = await timeline.innerText();
-    const order = ['Confirmed resolved by priya.shah', 'Resolved by chris.engineer', 'Accepted by chris.engineer', 'Handed to a supplier by sam.okafor', 'Assigned by sam.okafor', 'Logged by priya.shah'];
+    const order = ['Confirmed resolved by priya.shah', 'Resolved by chris.engineer', 'Accepted by chris.engineer', 'Handed to a supplier by sam.okafor', 'Answered by priya.shah', 'Assigned by sam.okafor', 'Logged by priya.shah'];
     const at = order.map((t) => text.indexOf(t));
     assert.ok(at.every((i) => i >= 0), `every step is on the timeline:\n${text}`);
     assert.deepEqual([...at].sort((a, b) => a - b), at, 'newest first');

@@ -39,16 +39,20 @@ export function IncidentPage() {
     );
   }
   if (!incident) return <p role="status">Loading incident…</p>;
-  const done = (text: string) => {
-    setNotice(text);
+  // Read the incident and its timeline again: after a change made here, or to see someone else's.
+  const reload = () => {
     resource.reload();
     setChanged((n) => n + 1);
   };
-  if (self?.scope === 'organisations') return <CustomerIncident incident={incident} etag={resource.etag} heading={heading} refresh={changed} notice={notice} onDone={done} onReload={resource.reload} />;
+  const done = (text: string) => {
+    setNotice(text);
+    reload();
+  };
+  if (self?.scope === 'organisations') return <CustomerIncident incident={incident} etag={resource.etag} heading={heading} refresh={changed} notice={notice} onDone={done} onReload={reload} />;
 
   const party = self?.scope === 'supplier' ? 'supplier' : 'desk';
   const writes = can('incidents:write');
-  const props: ActionProps = { incident, etag: resource.etag, onDone: done, onReload: resource.reload };
+  const props: ActionProps = { incident, etag: resource.etag, onDone: done, onReload: reload };
   const open = isOpenState(incident.state);
   const link = (permission: string, to: string, text: string) => (can(permission) ? <Link to={to}>{text}</Link> : text);
 
