@@ -19,6 +19,8 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
 import { OrganisationsPage } from './pages/OrganisationsPage.tsx';
 import { RolloutPage } from './pages/RolloutPage.tsx';
+import { ServiceRequestPage } from './pages/ServiceRequestPage.tsx';
+import { ServiceRequestsPage } from './pages/ServiceRequestsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { SitePage } from './pages/SitePage.tsx';
 import { SitesPage } from './pages/SitesPage.tsx';
@@ -51,6 +53,8 @@ function Routed() {
         <Route path="incidents" element={<IncidentsPage />} />
         <Route path="incidents/major" element={<MajorIncidentsPage />} />
         <Route path="incidents/:id" element={<IncidentPage />} />
+        <Route path="requests" element={<ServiceRequestsPage />} />
+        <Route path="requests/:id" element={<ServiceRequestPage />} />
         <Route path="events" element={<EventConsolePage />} />
         <Route path="availability" element={<AvailabilityPage />} />
         <Route path="maintenance" element={<MaintenancePage />} />

@@ -1,0 +1,149 @@
+// Service requests in a real Chromium against a real n3sp process: a practice manager asks for
+// portal access (refused first with an empty name, the message beside the field), an approver
+// approves it, an agent grants it and writes an internal note, and the practice manager, who never
+// sees that note, confirms and closes it; another practice's manager sees none of it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { testEnv, type TestEnv } from '../helpers/harness.ts';
+import { makeOrganisation, makeUser, TEST_PASSWORD, uniqueCode } from '../helpers/factories.ts';
+import { makeSite } from '../helpers/network-fixtures.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let env: TestEnv;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+before(async () => {
+  env = await testEnv({ web: true, listen: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const region = uniqueCode('Y').slice(0, 4);
+  await makeOrganisation(env, { odsCode: region, name: 'North East and Yorkshire', kind: 'region' });
+  const densham = await makeOrganisation(env, { odsCode: 'A81001', name: 'The Densham Surgery', kind: 'gp_practice', region });
+  const queens = await makeOrganisation(env, { odsCode: 'A81002', name: 'Queens Park Medical Centre', kind: 'gp_practice', region });
+  await makeSite(env, densham.ods_code, { name: 'The Densham Surgery' });
+  await makeSite(env, queens.ods_code, { name: 'Queens Park Medical Centre' });
+  await makeUser(env, { username: 'priya.shah', roles: ['customer'], organisations: [densham.ods_code], password: TEST_PASSWORD });
+  await makeUser(env, { username: 'tom.reed', roles: ['customer'], organisations: [queens.ods_code], password: TEST_PASSWORD });
+  await makeUser(env, { username: 'cal.byrne', roles: ['change_approver'], password: TEST_PASSWORD });
+  await makeUser(env, { username: 'sam.okafor', roles: ['service_desk_agent'], password: TEST_PASSWORD });
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.close();
+});
+
+async function signedIn(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(env.url!);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  return page;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function assertAccessible(page: Page, where: string) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility of ${where}`);
+}
+
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+/** The request's state, as its summary shows it. */
+const stateShown = (page: Page, state: string) => page.getByRole('main').locator('.summary-list dd .tag').filter({ hasText: new RegExp(`^${state}$`) }).waitFor();
+const TITLE = 'Access to the n3sp portal for Dr Amir Shah';
+
+async function openRequest(page: Page) {
+  await nav(page).getByRole('link', { name: 'Service requests' }).click();
+  await h1(page).filter({ hasText: /^Service requests$/ }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Showing 1 service request.' }).waitFor();
+  await page.getByRole('link', { name: /^REQ\d{7}$/ }).click();
+  await h1(page).filter({ hasText: TITLE }).waitFor();
+}
+
+describe('service requests', () => {
+  test('asked for, approved, fulfilled and confirmed, each by the person whose step it is', async () => {
+    // The practice manager asks.
+    let page = await signedIn('priya.shah');
+    await nav(page).getByRole('link', { name: 'Service requests' }).click();
+    await h1(page).filter({ hasText: /^Service requests$/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'There are no service requests yet.' }).waitFor();
+    await page.getByRole('button', { name: 'Ask for something' }).click();
+    const form = page.getByRole('region', { name: 'Ask for something' });
+    await form.getByLabel('What do you need?').selectOption('access');
+    await form.getByLabel('Access to what').fill('the n3sp portal');
+    await form.getByRole('button', { name: 'Send the request' }).click();
+    await form.locator('.field--error').filter({ hasText: 'Who needs access' }).filter({ hasText: 'cannot be empty' }).waitFor();
+    await assertAccessible(page, 'a refused request form');
+    await form.getByLabel('Who needs access').fill('Dr Amir Shah');
+    await form.getByRole('button', { name: 'Send the request' }).click();
+    await h1(page).filter({ hasText: TITLE }).waitFor();
+    const main = page.getByRole('main');
+    assert.match(await main.innerText(), /State\s+Awaiting approval/);
+    assert.match(await main.innerText(), /Approval\s+Waiting for an approver/);
+    assert.equal(await page.getByRole('region', { name: 'Approval' }).count(), 0, 'a customer does not approve');
+    await page.getByRole('region', { name: 'Service level' }).getByRole('row', { name: /Fulfilment/ }).waitFor();
+    await assertAccessible(page, 'a request awaiting approval');
+    await page.context().close();
+
+    // Another practice sees nothing of it.
+    page = await signedIn('tom.reed');
+    await nav(page).getByRole('link', { name: 'Service requests' }).click();
+    await page.getByRole('status').filter({ hasText: 'There are no service requests yet.' }).waitFor();
+    await page.context().close();
+
+    // The approver approves.
+    page = await signedIn('cal.byrne');
+    await openRequest(page);
+    await page.getByRole('region', { name: 'Approval' }).getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('main').locator('dd').filter({ hasText: /^Approved by Test cal\.byrne on/ }).waitFor();
+    await page.context().close();
+
+    // The agent grants access, which fulfils it, and writes a note the customer never sees.
+    page = await signedIn('sam.okafor');
+    await openRequest(page);
+    const tasks = page.getByRole('region', { name: 'Fulfilment tasks' });
+    assert.equal(await tasks.getByRole('button', { name: 'Skip task 1' }).count(), 0, 'granting access cannot be skipped');
+    await tasks.getByLabel('Task 1: Grant access').fill('Account created, welcome e-mail sent');
+    await tasks.getByRole('button', { name: 'Complete task 1' }).click();
+    await stateShown(page, 'Fulfilled');
+    assert.match(await tasks.innerText(), /Grant access\s+Account created, welcome e-mail sent\s+Done/);
+    const notes = page.getByRole('region', { name: 'Notes' });
+    await notes.getByLabel('Add a note').fill('Checked with the IG lead first');
+    await notes.getByRole('button', { name: 'Add the note' }).click();
+    await notes.getByText('Checked with the IG lead first').waitFor();
+    assert.match(await notes.innerText(), /Internal/);
+    await page.getByRole('region', { name: 'History' }).getByText('task_completed').waitFor();
+    await assertAccessible(page, 'a fulfilled request');
+    await page.context().close();
+
+    // The practice manager confirms; the internal note is not theirs to read.
+    page = await signedIn('priya.shah');
+    await openRequest(page);
+    assert.doesNotMatch(await page.getByRole('main').innerText(), /IG lead/);
+    assert.match(await page.getByRole('main').innerText(), /Closes by itself on/);
+    await page.getByRole('region', { name: 'Next step' }).getByRole('button', { name: 'Confirm and close' }).click();
+    await stateShown(page, 'Closed');
+    assert.equal(await page.getByRole('region', { name: 'Next step' }).count(), 0);
+    await page.context().close();
+    assert.deepEqual(pageErrors, []);
+  });
+});

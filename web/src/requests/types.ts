@@ -1,0 +1,129 @@
+/** Service requests as the API gives them (src/modules/service-requests/schemas.ts), with their words. */
+
+export interface Named {
+  id: number;
+  name: string;
+}
+
+export interface RequestSummary {
+  id: number;
+  number: string;
+  kind: string;
+  title: string;
+  state: string;
+  priority: string;
+  organisation: { odsCode: string; name: string };
+  site: Named | null;
+  connection: { id: number; state: string } | null;
+  product: { code: string; name: string } | null;
+  requester: Named | null;
+  team: { id: number; code: string; name: string } | null;
+  assignee: Named | null;
+  approvalRequired: boolean;
+  slaDueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface RequestTask {
+  id: number;
+  position: number;
+  step: string;
+  title: string;
+  state: 'open' | 'done' | 'skipped';
+  completesItself: string | null;
+  skippable: boolean;
+  team: { id: number; code: string; name: string } | null;
+  assignee: Named | null;
+  completedAt: string | null;
+  completedBy: Named | null;
+  notes: string | null;
+  skippedReason: string | null;
+}
+
+export interface RequestNote {
+  id: number;
+  customerVisible: boolean;
+  body: string;
+  author: { id: number | null; name: string };
+  source: string;
+  createdAt: string;
+}
+
+export interface RequestClock {
+  id: number;
+  kind: string;
+  metric: string;
+  definition: { code: string; name: string };
+  state: string;
+  targetMs: number;
+  elapsedBusinessMs: number;
+  dueAt: string | null;
+}
+
+export interface ServiceRequest extends RequestSummary {
+  description: string;
+  details: {
+    contractYears?: number;
+    targetProduct?: { code: string; name: string; bandwidthDownKbps: number | null };
+    fromProduct?: { code: string; bandwidthDownKbps: number | null };
+    targetSite?: Named;
+    fromSite?: Named;
+    access?: { name: string; email: string | null; to: string };
+  };
+  approval: { decidedBy: Named | null; decidedAt: string | null; rejectionReason: string | null };
+  fulfilledAt: string | null;
+  closedAt: string | null;
+  cancelledAt: string | null;
+  cancellationReason: string | null;
+  closesAutomaticallyAt: string | null;
+  tasks: RequestTask[];
+  notes: RequestNote[];
+  clocks: RequestClock[];
+  nextStates: string[];
+}
+
+export const REQUEST_KIND_LABELS: Record<string, string> = {
+  new_connection: 'New connection',
+  bandwidth_upgrade: 'Bandwidth upgrade',
+  move: 'Move',
+  cease: 'Cease',
+  access: 'Access',
+};
+
+export const REQUEST_STATE_LABELS: Record<string, string> = {
+  submitted: 'Submitted',
+  awaiting_approval: 'Awaiting approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  in_fulfilment: 'In fulfilment',
+  fulfilled: 'Fulfilled',
+  closed: 'Closed',
+  cancelled: 'Cancelled',
+};
+
+const STATE_COLOURS: Record<string, string> = {
+  submitted: 'blue',
+  awaiting_approval: 'yellow',
+  approved: 'blue',
+  in_fulfilment: 'blue',
+  fulfilled: 'green',
+  closed: 'grey',
+  rejected: 'grey',
+  cancelled: 'grey',
+};
+
+export const requestKindLabel = (kind: string) => REQUEST_KIND_LABELS[kind] ?? kind;
+export const requestStateLabel = (state: string) => REQUEST_STATE_LABELS[state] ?? state;
+export const requestStateColour = (state: string) => STATE_COLOURS[state] ?? 'grey';
+
+/** A business-time length in words: "2 days 3 h", "45 min". */
+export function duration(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const days = Math.floor(minutes / (60 * 24));
+  const hours = Math.floor((minutes % (60 * 24)) / 60);
+  const mins = minutes % 60;
+  const parts = [days && `${days} ${days === 1 ? 'day' : 'days'}`, hours && `${hours} h`, !days && mins && `${mins} min`].filter(Boolean);
+  return parts.length ? parts.join(' ') : '0 min';
+}
