@@ -311,6 +311,7 @@ describe('search', () => {
     assert.deepEqual(await found(desk, `${word}secret`), [byNote.id]);
     assert.deepEqual(await found(customer, `${word}secret`), [], 'the work note stays internal');
     assert.deepEqual(await found(desk, byTitle.number), [byTitle.id], 'the number finds the incident');
+    assert.deepEqual((await desk.get(`/api/v1/incidents?number=${byTitle.number}`)).body.items.map((i: { id: number }) => i.id), [byTitle.id]);
   });
 
   test('the queue sorts by SLA due and filters combine', async () => {
@@ -322,6 +323,22 @@ describe('search', () => {
     assert.ok(mine.body.items.every((i: { assignee: { id: number } | null }) => i.assignee?.id === deskUser.id));
     assert.equal((await desk.get('/api/v1/incidents?state=nonsense')).status, 200);
     assert.equal((await desk.get('/api/v1/incidents?sort=title')).status, 400);
+  });
+});
+
+describe('clocks by side', () => {
+  test('the desk sees every clock; the customer only the SLA made to them, not the team’s OLA', async () => {
+    const olaTeam = await makeTeam(env);
+    const targets = ['P1', 'P2', 'P3', 'P4', 'P5'].map((priority) => ({ priority, responseMinutes: 30, resolutionMinutes: 240 }));
+    const ola = await manager.post('/api/v1/sla-definitions', { code: `OLA-${olaTeam.id}`, name: 'Network operations OLA', kind: 'ola', recordType: 'incident', teamCode: olaTeam.code, calendar: '24x7', targets });
+    assert.equal(ola.status, 201, JSON.stringify(ola.body));
+    const incident = await logIncident(customer);
+    const assigned = await desk.post(`/api/v1/incidents/${incident.id}/assignment`, { teamId: olaTeam.id }, ifMatch(incident.version));
+    assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+    const kinds = (body: { clocks: Array<{ kind: string }> }) => [...new Set(body.clocks.map((c) => c.kind))].sort();
+    assert.deepEqual(kinds(assigned.body), ['ola', 'sla']);
+    assert.deepEqual(kinds((await customer.get(`/api/v1/incidents/${incident.id}`)).body), ['sla']);
+    assert.ok(assigned.body.slaDueAt, 'the queue sorts by the SLA resolution due time');
   });
 });
 

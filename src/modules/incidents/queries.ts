@@ -111,6 +111,7 @@ export async function listIncidents(db: Db, scope: Scope, userId: number, reques
     q = q.where('incident.state', 'in', states);
   }
   if (request.priority) q = q.where('incident.priority', '=', request.priority);
+  if (request.number) q = q.where('incident.number', '=', request.number);
   if (request.team) q = q.where('team.code', '=', request.team);
   if (request.assignee === 'me') q = q.where('incident.assignee_id', '=', userId);
   else if (request.assignee === 'none') q = q.where('incident.assignee_id', 'is', null);

@@ -190,6 +190,7 @@ export const INCIDENT_SORTS = ['number', 'createdAt', 'updatedAt', 'slaDueAt'] a
 export const IncidentListQuery = PageQuery(INCIDENT_SORTS, {
   state: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', maxLength: 200, description: 'One state or several, comma-separated; "open" for every open state' })),
   priority: Type.Optional(Type.String({ maxLength: 30 })),
+  number: Type.Optional(Type.String({ pattern: '^INC[0-9]{7}$', description: 'Exactly this incident number' })),
   team: Type.Optional(Type.String({ maxLength: 50, description: 'Team code' })),
   assignee: Type.Optional(Type.String({ pattern: '^(me|none|[0-9]+)$', description: 'A user id, "me" or "none"' })),
   supplier: Type.Optional(Type.String({ maxLength: 50, description: 'Supplier code' })),

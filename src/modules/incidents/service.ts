@@ -115,7 +115,8 @@ export async function presentIncident(ctx: AppContext, principal: Principal, row
     reopenCount: row.reopen_count,
     reopenUntil: row.state === 'resolved' ? iso(reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)) : null,
     children: children.map((c) => ({ id: c.id, number: c.number, title: c.title, state: c.state })),
-    clocks: clocks.get(row.id) ?? [],
+    // A customer sees the promise made to them; a supplier that and their own contract's clock.
+    clocks: (clocks.get(row.id) ?? []).filter((c) => party === 'desk' || c.kind === 'sla' || (party === 'supplier' && c.kind === 'underpinning')),
     nextStates: movesFor(row.state as IncidentState, party).filter((to) => party !== 'supplier' || row.state === 'pending_supplier'),
   };
 }
