@@ -45,7 +45,8 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // Two minutes: a loaded CI machine can take most of one to load the modules and open PGlite.
+  for (let i = 0; i < 1200; i++) {
     const up = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (up) return { child, url };
     await new Promise((r) => setTimeout(r, 100));
