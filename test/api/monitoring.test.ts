@@ -5,6 +5,8 @@ import { testEnv, onPostgres, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation } from '../helpers/factories.ts';
 import { journalSize } from '../helpers/tenancy-fixtures.ts';
 import { makeIncident } from '../helpers/incident-fixtures.ts';
+import { makeLiveConnection, planWindow } from '../helpers/availability-fixtures.ts';
+import { makeCi, makeRelation } from '../helpers/cmdb-fixtures.ts';
 import { amAlert, amPayload, machineClient, makeMonitoredNetwork, runJobs, type MonitoredNetwork } from '../helpers/monitoring-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { openRuntime } from '../../src/core/runtime.ts';
@@ -321,6 +323,46 @@ describe('correlation', () => {
     assert.equal((await desk.get(`/api/v1/monitoring/correlations/${group.id}`)).body.state, 'clearing');
     await runJobs(env, 30);
     assert.equal((await desk.get(`/api/v1/incidents/${logged.incident.id}`)).body.state, 'new', 'left to the desk');
+  });
+});
+
+describe('outages and maintenance', () => {
+  async function circuitOnPop() {
+    const organisation = await makeOrganisation(env);
+    const connection = await makeLiveConnection(env, organisation.ods_code);
+    const pop = await makeCi(env, { kind: 'pop', name: `PoP for ${connection.site.name}`, state: 'live' });
+    await makeRelation(env, connection.ciId, pop.id);
+    const { circuit_reference } = await env.rt.db.selectFrom('connection').select('circuit_reference').where('id', '=', connection.id).executeTakeFirstOrThrow();
+    return { connection, pop, circuit: circuit_reference! };
+  }
+  const outagesOf = async (connectionId: number) =>
+    (await sql<{ alert_id: number; planned: boolean; started_at: Date; ended_at: Date | null }>`select alert_id, planned, started_at, ended_at from outage where connection_id = ${connectionId} order by id`.execute(env.rt.db)).rows;
+
+  test("an alert on a connection's circuit opens its outage at the alert's start and ends it at the alert's end", async () => {
+    const { connection, circuit } = await circuitOnPop();
+    const startsAt = new Date(Date.now() - 600_000);
+    const endsAt = new Date(Date.now() - 60_000);
+    await post(amPayload([amAlert({ alertname: 'CircuitDown', circuit }, { startsAt })]));
+    await runJobs(env);
+    const [opened] = await outagesOf(connection.id);
+    assert.deepEqual({ planned: opened!.planned, started: new Date(opened!.started_at).toISOString(), ended: opened!.ended_at }, { planned: false, started: startsAt.toISOString(), ended: null });
+    const [incident] = (await sql<{ connection_id: number; site_id: number }>`select connection_id, site_id from incident where connection_id = ${connection.id}`.execute(env.rt.db)).rows;
+    assert.equal(incident!.site_id, connection.site.id, "the site's incident names the connection");
+    await post(amPayload([amAlert({ alertname: 'CircuitDown', circuit }, { startsAt, status: 'resolved', endsAt })]));
+    await runJobs(env);
+    assert.equal(new Date((await outagesOf(connection.id))[0]!.ended_at!).toISOString(), endsAt.toISOString());
+  });
+
+  test('alerts under a maintenance window open no incident, and their outage is planned', async () => {
+    const { connection, pop, circuit } = await circuitOnPop();
+    await planWindow(env, { ciIds: [pop.id], startsAt: new Date(Date.now() - 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString(), title: 'PoP line card swap' });
+    await post(amPayload([amAlert({ alertname: 'CircuitDown', circuit }), amAlert({ alertname: 'PopDown', pop: pop.name })]));
+    await runJobs(env);
+    const alerts = await desk.get(`/api/v1/monitoring/alerts?q=Down&ciId=${connection.ciId}`);
+    assert.equal(alerts.body.items[0].disposition, 'maintenance: PoP line card swap');
+    assert.equal(alerts.body.items[0].incident, null);
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from incident where site_id = ${connection.site.id}`.execute(env.rt.db)).rows[0]!.n, 0);
+    assert.equal((await outagesOf(connection.id))[0]!.planned, true);
   });
 });
 

@@ -341,8 +341,8 @@ class CorrelationRun {
     if (existing) {
       incidentId = existing.id;
     } else {
-      const cis = await ciFacts(this.tx, ciIds);
-      const connectionCi = [...cis.values()].find((c) => c.kind === 'connection' && typeof c.attributes?.connectionId === 'number');
+      // An alert on a connection's own CI names the connection on the incident (the clocks then use its product).
+      const connection = await this.tx.selectFrom('connection').select('id').where('ci_id', 'in', ciIds).where('site_id', '=', siteId).orderBy('id').executeTakeFirst();
       const incident = await createIncident(
         this.tx,
         this.ctx,
@@ -351,7 +351,7 @@ class CorrelationRun {
           title: `${alerts[0]!.alertname || 'Alert'} at ${site.name}`.slice(0, 200),
           description: `Raised by monitoring:\n${alerts.slice(0, 50).map((a) => `- ${describeAlert(a)}`).join('\n')}`,
           siteId,
-          ...(connectionCi ? { connectionId: connectionCi.attributes.connectionId as number } : {}),
+          ...(connection ? { connectionId: connection.id } : {}),
           ciIds: ciIds.slice(0, 50),
           impact: this.settings.siteImpact,
           urgency: this.settings.siteUrgency,
