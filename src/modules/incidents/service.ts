@@ -638,7 +638,8 @@ export async function addNote(ctx: AppContext, principal: Principal, id: number,
   return inTransaction(ctx, (tx) => addNoteIn(tx, ctx, principal, id, input, source));
 }
 
-async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, id: number, input: NoteInput, source: 'api' | 'email') {
+/** A note inside the caller's transaction (a job's, an e-mail's): the same rules as `addNote`. */
+export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, id: number, input: NoteInput, source: 'api' | 'email' | 'system') {
   const before = await locked(tx, principal, id, null);
   const party = partyOf(principal);
   const kind = input.kind ?? (party === 'customer' ? (before.state === 'pending_customer' ? 'answer' : 'comment') : 'comment');
