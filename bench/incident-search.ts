@@ -149,20 +149,20 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   })();
   ctx.log(`${sizes.incidents.toLocaleString('en-GB')} incidents and ${sizes.notes.toLocaleString('en-GB')} notes loaded in ${loadS.toFixed(0)} s (database ${sizes.bytes})`);
 
-  const server = await startWorker(ctx, './api-records/server-worker.ts', 'ignore');
-  const started = await server.call<{ url: string; token: string }>(
-    'start',
-    { ...(scratch.databaseUrl ? { DATABASE_URL: scratch.databaseUrl } : { N3SP_DATA_DIR: scratch.dataDir! }), N3SP_AUDIT_KEY: auditKey },
-    { poolSize: ctx.concurrency },
-  );
   // Searches only read: on PostgreSQL the baseline searches the same database (same cache).
-  // PGlite serves one process, so there it searches a copy.
+  // PGlite serves one process, so there it searches a copy, taken while the database is closed.
   let baseDir = scratch.dataDir;
   if (ctx.engine === 'pglite') {
     const copy = await scratchDatabase(ctx.engine, ctx.postgresUrl, 'searchbase', scratch);
     ctx.onCleanup(copy.drop);
     baseDir = copy.dataDir;
   }
+  const server = await startWorker(ctx, './api-records/server-worker.ts', 'ignore');
+  const started = await server.call<{ url: string; token: string }>(
+    'start',
+    { ...(scratch.databaseUrl ? { DATABASE_URL: scratch.databaseUrl } : { N3SP_DATA_DIR: scratch.dataDir! }), N3SP_AUDIT_KEY: auditKey },
+    { poolSize: ctx.concurrency },
+  );
   const baseline = await startWorker(ctx, './incidents/baseline-worker.ts', 'inherit');
   await baseline.call('open', { databaseUrl: scratch.databaseUrl, dataDir: baseDir, poolSize: ctx.concurrency });
 
