@@ -21,6 +21,7 @@ import { OrganisationsPage } from './pages/OrganisationsPage.tsx';
 import { RolloutPage } from './pages/RolloutPage.tsx';
 import { ServiceRequestPage } from './pages/ServiceRequestPage.tsx';
 import { ServiceRequestsPage } from './pages/ServiceRequestsPage.tsx';
+import { ServiceLevelsPage } from './pages/ServiceLevelsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { SitePage } from './pages/SitePage.tsx';
 import { SitesPage } from './pages/SitesPage.tsx';
@@ -58,6 +59,7 @@ function Routed() {
         <Route path="events" element={<EventConsolePage />} />
         <Route path="availability" element={<AvailabilityPage />} />
         <Route path="maintenance" element={<MaintenancePage />} />
+        <Route path="service-levels" element={<ServiceLevelsPage />} />
         {AREAS.filter((a) => !a.built).map((area) => (
           <Route key={area.id} path={area.path} element={<NotBuiltPage area={area} />} />
         ))}
