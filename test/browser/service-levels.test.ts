@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
+import { SCREENSHOTS } from '../helpers/screenshots.ts';
 import { inTransaction } from '../../src/core/context.ts';
 import { JobWorker } from '../../src/core/jobs/worker.ts';
 import { recordClockEvent, startClocks, type ClockSubject, type RecordEvent } from '../../src/modules/service-levels/clocks.ts';
@@ -106,6 +107,7 @@ describe('service levels', () => {
     const chart = page.getByRole('img', { name: /^Targets met and breached by priority/ });
     assert.match((await chart.getAttribute('aria-label'))!, /P1 2 met, 2 breached/);
     assert.ok(new URL(page.url()).search.includes('from=2026-10-01'), 'the period is in the address');
+    await page.screenshot({ path: `${SCREENSHOTS}/service-levels.png`, fullPage: true });
 
     await period.getByLabel('Group by').selectOption('definition');
     await period.getByRole('button', { name: 'Show' }).click();
