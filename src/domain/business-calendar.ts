@@ -135,9 +135,14 @@ export class CalendarNeverOpensError extends Error {
   }
 }
 
+/** Calendars already found valid: a clock reading asks several times of one calendar object. */
+const validated = new WeakSet<BusinessCalendar>();
+
 function assertCalendar(calendar: BusinessCalendar): void {
+  if (validated.has(calendar)) return;
   const problems = calendarProblems(calendar);
   if (problems.length > 0) throw new RangeError(`invalid business calendar: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  validated.add(calendar);
 }
 
 function neverOpens(calendar: BusinessCalendar): boolean {

@@ -72,8 +72,7 @@ export function businessCalendarOf(snapshot: CalendarSnapshot, holidays: Holiday
 
 /** The pure clock for a stored one. */
 export function pureClock(clock: StoredClock, holidays: HolidayLookup): SlaClock {
-  const cache = new Map<CalendarSnapshot, BusinessCalendar>();
-  const calendarOf = (s: CalendarSnapshot) => cache.get(s) ?? cache.set(s, businessCalendarOf(s, holidays)).get(s)!;
+  const calendarOf = (s: CalendarSnapshot) => calendarFor(s, holidays);
   const events: ClockEvent[] = clock.events.map((e) => {
     switch (e.type) {
       case 'calendarChanged': return { type: 'calendarChanged', at: e.at, calendar: calendarOf(e.calendar) };
@@ -84,6 +83,28 @@ export function pureClock(clock: StoredClock, holidays: HolidayLookup): SlaClock
     }
   });
   return { targetMs: clock.targetMs, warningFraction: clock.warningFraction, calendar: calendarOf(clock.calendar), events };
+}
+
+/**
+ * The business calendar of a snapshot, built once per snapshot's content and holiday list: every
+ * clock in one calendar shares it (and its validation). Keyed by the holiday list the lookup
+ * gives (so a different file is a different calendar) and by the snapshot's text; bounded.
+ */
+const NO_HOLIDAYS: DateClosure[] = [];
+const calendars = new WeakMap<DateClosure[], Map<string, BusinessCalendar>>();
+const CALENDAR_CACHE = 256;
+
+function calendarFor(snapshot: CalendarSnapshot, holidays: HolidayLookup): BusinessCalendar {
+  const list = snapshot.bankHolidays ? holidays(snapshot.bankHolidays) : NO_HOLIDAYS;
+  let byText = calendars.get(list);
+  if (!byText) calendars.set(list, (byText = new Map()));
+  const key = JSON.stringify(snapshot);
+  const found = byText.get(key);
+  if (found) return found;
+  if (byText.size >= CALENDAR_CACHE) byText.delete(byText.keys().next().value!);
+  const built = businessCalendarOf(snapshot, () => list);
+  byText.set(key, built);
+  return built;
 }
 
 /**

@@ -471,6 +471,9 @@ export interface IncidentTable {
   parent_id: number | null;
   sla_due_at: Stamp;
   search: ReadOnly<string>;
+  /** Migration 0013: every note's words, and the customer-visible notes' words. */
+  notes_search: Generated<string>;
+  public_notes_search: Generated<string>;
   created_at: Stamp;
   updated_at: Stamp;
   version: Generated<number>;

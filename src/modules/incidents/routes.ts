@@ -30,7 +30,7 @@ import {
   transitionIncident,
   updateIncident,
 } from './service.ts';
-import { incidentSettings, saveIncidentSettings } from './settings.ts';
+import { forgetIncidentSettings, incidentSettings, saveIncidentSettings } from './settings.ts';
 import {
   AcceptBody,
   AssignBody,
@@ -215,6 +215,7 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     schema: { tags, summary: 'Change the priority matrix and reopen window (If-Match required; "0" before the first change)', body: IncidentSettingsSchema, response: { 200: Type.Ref('IncidentSettings') } },
     handler: async (request, reply) => {
       const saved = await inTransaction(ctx, (tx) => saveIncidentSettings(tx, ctx, principalOf(request), expectedVersion(request), request.body));
+      forgetIncidentSettings(ctx.db);
       setEtag(reply, saved.version);
       return saved.settings;
     },

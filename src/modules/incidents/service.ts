@@ -26,6 +26,7 @@ import {
   connectionOfSite,
   contactsOf,
   findIncidentDetail,
+  indexNotes,
   lockIncident,
   notesOf,
   siteInScope,
@@ -92,7 +93,7 @@ export async function presentIncident(ctx: AppContext, principal: Principal, row
     cisOf(db, row.id),
     childrenOf(db, principal.scope, row.id),
     clocksOf(db, 'incident', [row.id]),
-    incidentSettings(db),
+    incidentSettings(db, ctx.db),
   ]);
   const party = partyOf(principal);
   return {
@@ -240,7 +241,7 @@ async function applyChange(tx: Tx, ctx: AppContext, before: IncidentRow, change:
     .where('id', '=', before.id)
     .execute();
   const after = (await findIncidentDetail(tx, { kind: 'network' }, before.id))!;
-  if (change.move) await keepAutoCloseTimer(tx, after);
+  if (change.move) await keepAutoCloseTimer(tx, ctx, after);
   await ctx.journal.record(tx, change.actor, {
     action: change.action,
     entityType: ENTITY,
@@ -276,15 +277,16 @@ async function moveClocks(tx: Tx, ctx: AppContext, before: IncidentRow, c: Incid
 }
 
 /** A resolved incident closes by itself when its reopen window ends; any other state has no timer. */
-async function keepAutoCloseTimer(tx: Tx, row: IncidentRow): Promise<void> {
+async function keepAutoCloseTimer(tx: Tx, ctx: AppContext, row: IncidentRow): Promise<void> {
   const key = `${AUTO_CLOSE_JOB}:${row.id}`;
   await cancel(tx, key);
   if (row.state !== 'resolved') return;
-  const { settings } = await incidentSettings(tx);
+  const { settings } = await incidentSettings(tx, ctx.db);
   await schedule(tx, { kind: AUTO_CLOSE_JOB, runAt: reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)!, payload: { incidentId: row.id }, dedupeKey: key });
 }
 
 async function addNoteRow(tx: Tx, incidentId: number, note: { kind: string; customerVisible: boolean; body: string; author: Actor; source?: 'web' | 'api' | 'email' | 'system' }) {
+  await indexNotes(tx, [incidentId], note.body, note.customerVisible);
   return tx
     .insertInto('incident_note')
     .values({ incident_id: incidentId, kind: note.kind, customer_visible: note.customerVisible, body: note.body, author_id: note.author.id || null, author_name: note.author.name, source: note.source ?? 'api' })
@@ -324,7 +326,7 @@ async function locked(tx: Tx, principal: Principal, id: number, expected: number
 export async function createIncident(tx: Tx, ctx: AppContext, principal: Principal, input: CreateIncident, options: { source?: 'monitoring' | 'email' } = {}): Promise<IncidentRow> {
   const party = partyOf(principal);
   if (party === 'supplier') throw problems.forbidden('Suppliers update incidents handed to them; they do not log them.');
-  const { settings } = await incidentSettings(tx);
+  const { settings } = await incidentSettings(tx, ctx.db);
   const placed = await placeIncident(tx, principal, input);
   if (party === 'customer') {
     for (const field of ['impact', 'ciIds', 'teamId', 'assigneeId', 'parentId', 'callerId'] as const) {
@@ -460,7 +462,7 @@ export async function updateIncident(ctx: AppContext, principal: Principal, id: 
       if (others.length > 0) throw problems.unprocessable(others[0]!, 'a supplier may change only their own reference');
     }
     if (!isOpen(before.state as IncidentState) && before.state !== 'resolved') throw problems.conflict('state', `a ${label(before.state as IncidentState)} incident does not change`);
-    const { settings } = await incidentSettings(tx);
+    const { settings } = await incidentSettings(tx, ctx.db);
     const impact = input.impact ?? before.impact;
     const urgency = input.urgency ?? before.urgency;
     let priority = before.priority;
@@ -530,7 +532,7 @@ export async function transitionIncidentIn(tx: Tx, ctx: AppContext, principal: P
 async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, before: IncidentRow, input: Transition): Promise<IncidentRow> {
   const party = partyOf(principal);
   const from = before.state as IncidentState;
-  const { settings } = await incidentSettings(tx);
+  const { settings } = await incidentSettings(tx, ctx.db);
   const openChildren = input.to === 'closed' ? (await childrenOf(tx, { kind: 'network' }, before.id)).filter((c) => isOpen(c.state as IncidentState)).length : 0;
   const refusal = transitionRefusal({
     from,
@@ -751,6 +753,7 @@ export async function postMajorUpdate(ctx: AppContext, principal: Principal, id:
     const text = `Update on ${parent.number} (${parent.title}): ${body}`;
     if (children.length > 0) {
       await tx.insertInto('incident_note').values(children.map((c) => ({ incident_id: c.id, kind: 'major_update', customer_visible: true, body: text, author_id: actor.id, author_name: actor.name, source: 'system' }))).execute();
+      await indexNotes(tx, children.map((c) => c.id), text, true);
       await tx.updateTable('incident').set((eb) => ({ updated_at: new Date(), version: eb('version', '+', 1) })).where('id', 'in', children.map((c) => c.id)).execute();
     }
     await tx.updateTable('incident').set({ updated_at: new Date(), version: parent.version + 1 }).where('id', '=', parent.id).execute();
@@ -783,7 +786,7 @@ export async function postMajorUpdate(ctx: AppContext, principal: Principal, id:
 export async function autoClose(tx: Tx, ctx: AppContext, incidentId: number, at: Date): Promise<void> {
   const before = await lockIncident(tx, { kind: 'network' }, incidentId);
   if (!before || before.state !== 'resolved') return;
-  const { settings } = await incidentSettings(tx);
+  const { settings } = await incidentSettings(tx, ctx.db);
   const until = reopenUntil(before.resolved_at, settings.reopenWindowHours * HOUR)!;
   if (until > at) {
     await schedule(tx, { kind: AUTO_CLOSE_JOB, runAt: until, payload: { incidentId }, dedupeKey: `${AUTO_CLOSE_JOB}:${incidentId}:again` });

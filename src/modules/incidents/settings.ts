@@ -16,10 +16,26 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
   defaultUrgency: 'medium',
 };
 
+/**
+ * Every incident read and change consults the settings, so each process keeps them for a few
+ * seconds (per database). A change made here is seen at once here; another n3sp process sees it
+ * within SETTINGS_TTL_MS. Read with `fresh` where a stale matrix would be wrong (saving).
+ */
+const SETTINGS_TTL_MS = 5_000;
+const cache = new WeakMap<object, { value: { settings: IncidentSettings; version: number }; until: number }>();
+
+export function forgetIncidentSettings(db: object): void {
+  cache.delete(db);
+}
+
 /** The settings in force, with their version for If-Match; the defaults until someone saves. */
-export async function incidentSettings(db: Db | Tx): Promise<{ settings: IncidentSettings; version: number }> {
+export async function incidentSettings(db: Db | Tx, owner: object = db): Promise<{ settings: IncidentSettings; version: number }> {
+  const hit = cache.get(owner);
+  if (hit && hit.until > Date.now()) return hit.value;
   const row = await db.selectFrom('service_setting').select(['value', 'version']).where('key', '=', KEY).executeTakeFirst();
-  return row ? { settings: row.value as IncidentSettings, version: row.version } : { settings: DEFAULT_INCIDENT_SETTINGS, version: 0 };
+  const value = row ? { settings: row.value as IncidentSettings, version: row.version } : { settings: DEFAULT_INCIDENT_SETTINGS, version: 0 };
+  cache.set(owner, { value, until: Date.now() + SETTINGS_TTL_MS });
+  return value;
 }
 
 export function settingsProblems(s: IncidentSettings) {

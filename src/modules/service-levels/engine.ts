@@ -83,19 +83,22 @@ function cached(reading: StoredClockReading, at: Instant): Updateable<SlaClockTa
   };
 }
 
-/** One timer: scheduled, moved, or cancelled when no longer wanted. */
-async function setTimer(tx: Tx, kind: string, key: string, clockId: number, at: Instant | null): Promise<void> {
+/**
+ * One timer: scheduled, moved, or cancelled when no longer wanted. A new clock has no timer to
+ * move or cancel, so it only schedules (two statements fewer per timer on every create).
+ */
+async function setTimer(tx: Tx, kind: string, key: string, clockId: number, at: Instant | null, fresh: boolean): Promise<void> {
   if (at === null) {
-    await cancel(tx, key);
+    if (!fresh) await cancel(tx, key);
     return;
   }
-  if (!(await reschedule(tx, key, new Date(at)))) await schedule(tx, { kind, runAt: new Date(at), payload: { clockId }, dedupeKey: key, maxAttempts: 20 });
+  if (fresh || !(await reschedule(tx, key, new Date(at)))) await schedule(tx, { kind, runAt: new Date(at), payload: { clockId }, dedupeKey: key, maxAttempts: 20 });
 }
 
-async function setTimers(tx: Tx, clockId: number, stored: StoredClock, reading: StoredClockReading): Promise<void> {
+async function setTimers(tx: Tx, clockId: number, stored: StoredClock, reading: StoredClockReading, fresh = false): Promise<void> {
   const timers = timersOf(stored, reading);
-  await setTimer(tx, WARNING_JOB, warningKey(clockId), clockId, timers.warningAt);
-  await setTimer(tx, BREACH_JOB, breachKey(clockId), clockId, timers.breachAt);
+  await setTimer(tx, WARNING_JOB, warningKey(clockId), clockId, timers.warningAt, fresh);
+  await setTimer(tx, BREACH_JOB, breachKey(clockId), clockId, timers.breachAt, fresh);
 }
 
 /** Writes a changed clock: its timeline, the figures at `at`, any other columns given, and its timers. */
@@ -147,7 +150,7 @@ async function startClock(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await setTimers(tx, row.id, stored, reading);
+  await setTimers(tx, row.id, stored, reading, true);
   return { row, stored };
 }
 
