@@ -5,8 +5,6 @@
 // the CI and connection pages; a customer sees only their own. Every page is checked with axe.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
@@ -15,6 +13,7 @@ import { makeCi, makeRelation } from '../helpers/cmdb-fixtures.ts';
 import { makeSupplier } from '../helpers/network-fixtures.ts';
 import { makeLiveConnection, recordOutage, type LiveConnection } from '../helpers/availability-fixtures.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
+import { signIn, assertAccessible } from '../helpers/browser.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ZONE = 'Europe/London';
@@ -72,25 +71,8 @@ async function freshPage(): Promise<Page> {
   return page;
 }
 
-async function signInAs(page: Page, username: string) {
-  await page.goto(env.url!);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
+const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function assertAccessible(page: Page, where: string) {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `accessibility of ${where}`);
-}
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });

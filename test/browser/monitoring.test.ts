@@ -4,8 +4,6 @@
 // router's alerts; a customer is not offered the console. Screenshot to docs/screenshots/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../src/core/access/principal.ts';
 import type { Role } from '../../src/core/access/roles.ts';
@@ -15,6 +13,7 @@ import { clientAs, makeOrganisation, TEST_PASSWORD } from '../helpers/factories.
 import { amAlert, amPayload, machineClient, makeMonitoredNetwork, type MonitoredNetwork } from '../helpers/monitoring-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
+import { signIn, assertAccessible } from '../helpers/browser.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -56,25 +55,8 @@ async function freshPage(): Promise<Page> {
   return page;
 }
 
-async function signInAs(page: Page, username: string) {
-  await page.goto(env.url!);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
+const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function assertAccessible(page: Page, where: string) {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `accessibility of ${where}`);
-}
 
 describe('the event console', () => {
   test('a storm appears live as one major incident with its alerts, beside an isolated site', async () => {

@@ -10,6 +10,7 @@ import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/
 import type { ApiClient } from '../helpers/api-client.ts';
 import { AREAS, visibleTo } from '../../web/src/areas.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
+import { openPage } from '../helpers/browser.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -69,14 +70,7 @@ after(async () => {
 });
 
 /** A fresh browser profile (no cookies), recording every request its pages make. */
-async function freshPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  context.setDefaultTimeout(10_000);
-  context.on('request', (request) => requested.push(request.url()));
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+const freshPage = () => openPage(browser, requested, pageErrors);
 
 /** Fills in the sign-in form and submits it; answers the status the server gave. */
 async function submitSignIn(page: Page, username: string, password = TEST_PASSWORD): Promise<number> {
