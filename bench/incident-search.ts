@@ -65,6 +65,12 @@ export async function loadIncidents(db: Db, count: number, log: (m: string) => v
              'Service desk', 'web', i.created_at + interval '1 hour' * k
       from incident i cross join generate_series(1, (i.id % 3)::int) as k
       where i.id > ${base + lo - 1}::bigint and i.id <= ${base + hi}::bigint`.execute(db);
+    // The note vectors the incidents module keeps on each incident as notes are added (migration 0013).
+    await sql`update incident i set notes_search = x.every_note, public_notes_search = x.customer_notes
+      from (select incident_id, to_tsvector('english', string_agg(body, ' ' order by id)) as every_note,
+                   to_tsvector('english', coalesce(string_agg(body, ' ' order by id) filter (where customer_visible), '')) as customer_notes
+              from incident_note where incident_id > ${base + lo - 1}::bigint and incident_id <= ${base + hi}::bigint group by incident_id) x
+      where i.id = x.incident_id`.execute(db);
     log(`${hi.toLocaleString('en-GB')} incidents loaded (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
   const t1 = performance.now();

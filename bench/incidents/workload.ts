@@ -109,9 +109,6 @@ export const SEARCH_INCIDENTS = `select incident.id, incident.number, incident.t
   left join app_user as assignee on assignee.id = incident.assignee_id
   left join supplier on supplier.id = incident.supplier_id
   left join incident as parent on parent.id = incident.parent_id
-  where incident.id in (
-    select id from incident where search @@ websearch_to_tsquery('english', $1)
-    union
-    select n.incident_id from incident_note n where n.search @@ websearch_to_tsquery('english', $1) and true)
+  where (incident.search @@ websearch_to_tsquery('english', $1) or incident.notes_search @@ websearch_to_tsquery('english', $1))
   order by incident.id desc, incident.id desc
   limit 51`;
