@@ -155,6 +155,14 @@ describe('planning and changing windows', () => {
     assert.deepEqual(read.body.items.map((e: { action: string }) => e.action), ['completed', 'in_progress', 'updated', 'planned']);
   });
 
+  test('a CI named in a window cannot be deleted from the CMDB', async () => {
+    const box = await makeCi(env, { kind: 'other', name: 'Spare box' });
+    await planWindow(env, { title: 'Swap the spare', ciIds: [box.id], startsAt: later(60), endsAt: later(61) }, new Date());
+    const r = await manager.request('DELETE', `/api/v1/cis/${box.id}`, undefined, { 'if-match': `"${box.version}"` });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.equal(r.body.errors[0].field, 'id');
+  });
+
   test('changing the CIs works out the coverage again', async () => {
     const window = await planWindow(env, { title: 'Move', ciIds: [conn1.ciId], startsAt: later(50), endsAt: later(52) }, new Date());
     assert.equal(window.affected.cis, 2);

@@ -13,7 +13,8 @@ import { listAffected, listWindows } from './queries.ts';
 import { createWindow, getWindow, presentWindow, updateWindow, WINDOW_ENTITY } from './service.ts';
 import { AffectedQuery, AffectedSchema, CreateWindowBody, MaintenanceWindowSchema, UpdateWindowBody, WindowListQuery, WindowParams } from './schemas.ts';
 
-describeConstraint('maintenance_window_ci_ci_fkey', 'ciIds', 'names a configuration item that does not exist');
+// Raised when a CI named in a window is deleted (a window's own CIs are checked before they are written).
+describeConstraint('maintenance_window_ci_ci_fkey', 'id', 'the configuration item is named in a maintenance window: take it out of the window first');
 
 export async function maintenanceRoutes(appBase: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
