@@ -311,6 +311,7 @@ describe('search', () => {
     assert.deepEqual(await found(desk, `${word}secret`), [byNote.id]);
     assert.deepEqual(await found(customer, `${word}secret`), [], 'the work note stays internal');
     assert.deepEqual(await found(desk, byTitle.number), [byTitle.id], 'the number finds the incident');
+    assert.deepEqual(await found(desk, ` ${byTitle.number.toLowerCase()} `), [byTitle.id], 'typed in lower case, with spaces');
     assert.deepEqual((await desk.get(`/api/v1/incidents?number=${byTitle.number}`)).body.items.map((i: { id: number }) => i.id), [byTitle.id]);
   });
 

@@ -128,9 +128,13 @@ export async function listIncidents(db: Db, scope: Scope, userId: number, reques
   if (request.breached !== undefined) {
     q = q.where(request.breached ? sql<SqlBool>`incident.sla_due_at < now()` : sql<SqlBool>`incident.sla_due_at >= now()`);
   }
-  if (request.q) q = q.where(matchesSearch(request.q, scope.kind !== 'organisations'));
+  // A number typed into the search box is a lookup on the unique number, not a word search.
+  if (request.q && INCIDENT_NUMBER.test(request.q.trim())) q = q.where('incident.number', '=', request.q.trim().toUpperCase());
+  else if (request.q) q = q.where(matchesSearch(request.q, scope.kind !== 'organisations'));
   return paginate(q, SORTS, request);
 }
+
+const INCIDENT_NUMBER = /^inc\d{7}$/i;
 
 function matchesSearch(text: string, seesWorkNotes: boolean): Expression<SqlBool> {
   const query = sql`websearch_to_tsquery('english', ${text})`;
