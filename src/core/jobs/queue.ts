@@ -41,6 +41,9 @@ export function jobTables(tx: Tx) {
   return (tx as Kysely<Tables>).withTables<{ job: JobTable }>();
 }
 
+/** Runs before a job is failed for good, unless its schedule says otherwise (the column's default). */
+const DEFAULT_MAX_ATTEMPTS = 5;
+
 /** Only a live job (queued, or claimed and running) holds its dedupe key. */
 const LIVE = ['queued', 'running'] as const;
 
@@ -81,6 +84,27 @@ export async function schedule(tx: Tx, input: ScheduleInput): Promise<{ id: numb
     .where('state', 'in', LIVE)
     .executeTakeFirstOrThrow();
   return { id: existing.id, scheduled: false };
+}
+
+/**
+ * Schedules several jobs in one statement (a new record's timers, say), each as `schedule` would:
+ * a job whose dedupe key is already held by a live job is not added.
+ */
+export async function scheduleAll(tx: Tx, inputs: ScheduleInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await jobTables(tx)
+    .insertInto('job')
+    .values(
+      inputs.map((input) => ({
+        kind: input.kind,
+        payload: JSON.stringify(input.payload ?? {}),
+        run_at: input.runAt,
+        dedupe_key: input.dedupeKey ?? null,
+        max_attempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      })),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').where('dedupe_key', 'is not', null).where('state', 'in', LIVE).doNothing())
+    .execute();
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AppContext } from '../../core/context.ts';
 import type { SlaClockTable } from '../../core/db/tables.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Job } from '../../core/jobs/queue.ts';
-import { cancel, reschedule, schedule } from '../../core/jobs/queue.ts';
+import { cancel, reschedule, schedule, scheduleAll, type ScheduleInput } from '../../core/jobs/queue.ts';
 import { SYSTEM_ACTOR } from '../../core/access/principal.ts';
 import type { Closure, Instant, WeeklyHours } from '../../domain/business-calendar.ts';
 import {
@@ -13,8 +13,8 @@ import {
 import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
-  activeDefinitions, allCalendars, findSubject, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject, organisationLineage,
-  serviceClassOfProduct, type CalendarRow, type ClockRow, type DefinitionRow, type SubjectRow,
+  clockTerms, findSubject, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
+  type ClockCalendar, type ClockDefinition, type ClockRow, type SubjectRow,
 } from './queries.ts';
 import { clockAlarms, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
 
@@ -37,7 +37,7 @@ interface Clock {
   stored: StoredClock;
 }
 
-export function snapshotOf(row: CalendarRow): CalendarSnapshot {
+export function snapshotOf(row: ClockCalendar): CalendarSnapshot {
   return { name: row.name, timeZone: row.time_zone, hours: row.hours as WeeklyHours | '24x7', closures: row.closures as Closure[], bankHolidays: row.bank_holidays };
 }
 
@@ -52,7 +52,7 @@ export function storedOf(row: ClockRow): StoredClock {
   };
 }
 
-export function termsOf(row: DefinitionRow): DefinitionTerms {
+export function termsOf(row: ClockDefinition): DefinitionTerms {
   return {
     id: row.id,
     kind: row.kind as DefinitionKind,
@@ -83,22 +83,26 @@ function cached(reading: StoredClockReading, at: Instant): Updateable<SlaClockTa
   };
 }
 
-/**
- * One timer: scheduled, moved, or cancelled when no longer wanted. A new clock has no timer to
- * move or cancel, so it only schedules (two statements fewer per timer on every create).
- */
-async function setTimer(tx: Tx, kind: string, key: string, clockId: number, at: Instant | null, fresh: boolean): Promise<void> {
+/** One timer of a clock that already has them: moved, scheduled, or cancelled when no longer wanted. */
+async function setTimer(tx: Tx, kind: string, key: string, clockId: number, at: Instant | null): Promise<void> {
   if (at === null) {
-    if (!fresh) await cancel(tx, key);
+    await cancel(tx, key);
     return;
   }
-  if (fresh || !(await reschedule(tx, key, new Date(at)))) await schedule(tx, { kind, runAt: new Date(at), payload: { clockId }, dedupeKey: key, maxAttempts: 20 });
+  if (!(await reschedule(tx, key, new Date(at)))) await schedule(tx, { kind, runAt: new Date(at), payload: { clockId }, dedupeKey: key, maxAttempts: 20 });
 }
 
-async function setTimers(tx: Tx, clockId: number, stored: StoredClock, reading: StoredClockReading, fresh = false): Promise<void> {
+async function setTimers(tx: Tx, clockId: number, stored: StoredClock, reading: StoredClockReading): Promise<void> {
   const timers = timersOf(stored, reading);
-  await setTimer(tx, WARNING_JOB, warningKey(clockId), clockId, timers.warningAt, fresh);
-  await setTimer(tx, BREACH_JOB, breachKey(clockId), clockId, timers.breachAt, fresh);
+  await setTimer(tx, WARNING_JOB, warningKey(clockId), clockId, timers.warningAt);
+  await setTimer(tx, BREACH_JOB, breachKey(clockId), clockId, timers.breachAt);
+}
+
+/** A new clock's timers: it has none to move or cancel yet. */
+function newTimers(clockId: number, stored: StoredClock, reading: StoredClockReading): ScheduleInput[] {
+  const timers = timersOf(stored, reading);
+  const job = (kind: string, key: string, at: Instant | null) => (at === null ? [] : [{ kind, runAt: new Date(at), payload: { clockId }, dedupeKey: key, maxAttempts: 20 }]);
+  return [...job(WARNING_JOB, warningKey(clockId), timers.warningAt), ...job(BREACH_JOB, breachKey(clockId), timers.breachAt)];
 }
 
 /** Writes a changed clock: its timeline, the figures at `at`, any other columns given, and its timers. */
@@ -115,22 +119,26 @@ async function save(tx: Tx, clock: Clock, stored: StoredClock, at: Instant, colu
   await setTimers(tx, clock.row.id, stored, reading);
 }
 
-async function startClock(
-  tx: Tx,
-  subject: SubjectRow,
-  definition: DefinitionRow,
-  metric: 'response' | 'resolution',
-  targetMs: number,
-  calendar: CalendarRow,
-  at: Instant,
-): Promise<Clock> {
-  let events: StoredEvent[] = [{ type: 'started', at }];
-  if (subject.paused_since) events = pause(events, at, PENDING_CUSTOMER);
-  const stored: StoredClock = { targetMs, warningFraction: Number(definition.warning_fraction), calendar: snapshotOf(calendar), events, warnedAt: null, breachedAt: null };
-  const reading = readClock(stored, at, bankHolidays);
-  const row = await tx
-    .insertInto('sla_clock')
-    .values({
+/** A clock to start: which definition, metric and target, counted in which calendar. */
+interface ClockStart {
+  definition: ClockDefinition;
+  metric: 'response' | 'resolution';
+  targetMs: number;
+  calendar: ClockCalendar;
+}
+
+/**
+ * Starts clocks on a record: one insert for the clocks and one for their timers, however many
+ * apply (a new incident has four or more). Returns them, each with its timeline.
+ */
+async function startClocks(tx: Tx, subject: SubjectRow, starts: ClockStart[], at: Instant): Promise<Clock[]> {
+  if (starts.length === 0) return [];
+  const planned = starts.map(({ definition, metric, targetMs, calendar }) => {
+    let events: StoredEvent[] = [{ type: 'started', at }];
+    if (subject.paused_since) events = pause(events, at, PENDING_CUSTOMER);
+    const stored: StoredClock = { targetMs, warningFraction: Number(definition.warning_fraction), calendar: snapshotOf(calendar), events, warnedAt: null, breachedAt: null };
+    const reading = readClock(stored, at, bankHolidays);
+    const values = {
       record_type: subject.record_type,
       record_id: subject.record_id,
       definition_id: definition.id,
@@ -147,11 +155,17 @@ async function startClock(
       events: JSON.stringify(events),
       started_at: new Date(at),
       ...(cached(reading, at) as { state: string; evaluated_at: Date }),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await setTimers(tx, row.id, stored, reading, true);
-  return { row, stored };
+    };
+    return { stored, reading, values };
+  });
+  const rows = await tx.insertInto('sla_clock').values(planned.map((p) => p.values)).returningAll().execute();
+  // One clock per kind and metric is started at a time: that pairs each row with its plan.
+  const clocks = planned.map((p) => {
+    const row = rows.find((r) => r.kind === p.values.kind && r.metric === p.values.metric)!;
+    return { clock: { row, stored: p.stored }, timers: newTimers(row.id, p.stored, p.reading) };
+  });
+  await scheduleAll(tx, clocks.flatMap((c) => c.timers));
+  return clocks.map((c) => c.clock);
 }
 
 const toClock = (row: ClockRow): Clock => ({ row, stored: storedOf(row) });
@@ -168,15 +182,17 @@ const toClock = (row: ClockRow): Clock => ({ row, stored: storedOf(row) });
  */
 async function reconcile(tx: Tx, subject: SubjectRow, clocks: Clock[], at: Instant): Promise<void> {
   if (subject.cancelled_at) return;
-  const definitions = await activeDefinitions(tx, subject.record_type);
+  const terms = await clockTerms(tx, subject.record_type, subject.organisation_id, subject.product_id);
+  const definitions = terms.definitions;
   const chosen = chooseDefinitions(definitions.map(termsOf), {
     recordType: subject.record_type,
-    organisationLineage: await organisationLineage(tx, subject.organisation_id),
+    organisationLineage: terms.organisationLineage,
     teamId: subject.team_id,
     supplierId: subject.supplier_id,
-    serviceClassId: await serviceClassOfProduct(tx, subject.product_id),
+    serviceClassId: terms.serviceClassId,
   });
-  const calendars = new Map((await allCalendars(tx)).map((c) => [c.name, c]));
+  const calendars = new Map(terms.calendars.map((c) => [c.name, c]));
+  const starts: ClockStart[] = [];
   for (const kind of DEFINITION_KINDS) {
     const definition = definitions.find((d) => d.id === chosen[kind]?.id);
     for (const metric of CLOCK_METRICS) {
@@ -193,9 +209,10 @@ async function reconcile(tx: Tx, subject: SubjectRow, clocks: Clock[], at: Insta
         }
       }
       const done = metric === 'response' ? subject.responded_at !== null || subject.resolved_at !== null : subject.resolved_at !== null;
-      if (!running && !done && definition && target && calendar) clocks.push(await startClock(tx, subject, definition, metric, target.targetMs, calendar, at));
+      if (!running && !done && definition && target && calendar) starts.push({ definition, metric, targetMs: target.targetMs, calendar });
     }
   }
+  clocks.push(...(await startClocks(tx, subject, starts, at)));
 }
 
 /** The team or supplier no longer holds the record: its clock stops, met or breached as it stands. */
@@ -208,7 +225,7 @@ async function leave(tx: Tx, clock: Clock, reason: 'reassigned' | 'handed_back',
   await save(tx, clock, { ...clock.stored, events }, at);
 }
 
-async function retarget(tx: Tx, clock: Clock, subject: SubjectRow, definition: DefinitionRow, targetMs: number, calendar: CalendarRow, at: Instant): Promise<void> {
+async function retarget(tx: Tx, clock: Clock, subject: SubjectRow, definition: ClockDefinition, targetMs: number, calendar: ClockCalendar, at: Instant): Promise<void> {
   const events = clock.row.calendar_id === calendar.id ? clock.stored.events : changeCalendar(clock.stored.events, at, snapshotOf(calendar));
   const warningFraction = Number(definition.warning_fraction);
   await save(tx, clock, { ...clock.stored, events, targetMs, warningFraction }, at, {
@@ -220,20 +237,11 @@ async function retarget(tx: Tx, clock: Clock, subject: SubjectRow, definition: D
   });
 }
 
-/** The record's customer-facing resolution due instant, as the record's queue sorts by it. */
-async function summaryOf(tx: Tx, recordType: string, recordId: number, at: Instant): Promise<ClockSummary> {
-  const open = await tx
-    .selectFrom('sla_clock')
-    .selectAll()
-    .where('record_type', '=', recordType)
-    .where('record_id', '=', recordId)
-    .where('kind', '=', 'sla')
-    .where('metric', '=', 'resolution')
-    .where('stopped_at', 'is', null)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
+/** The record's customer-facing resolution due instant, as the record's queue sorts by it: from its newest open SLA resolution clock. */
+function summaryOf(clocks: Clock[], at: Instant): ClockSummary {
+  const open = clocks.filter((c) => c.row.kind === 'sla' && c.row.metric === 'resolution' && c.row.stopped_at === null).sort((a, b) => b.row.id - a.row.id)[0];
   if (!open) return { resolutionDueAt: null };
-  const reading = readClock(storedOf(open), at, bankHolidays);
+  const reading = readClock(open.stored, at, bankHolidays);
   return { resolutionDueAt: reading.state === 'paused' || reading.dueAt === null ? null : new Date(reading.dueAt) };
 }
 
@@ -254,12 +262,13 @@ export async function startRecordClocks(tx: Tx, ctx: AppContext, subject: ClockS
     .insertInto('sla_subject')
     .values({ record_type: subject.recordType, record_id: subject.recordId, ...subjectValues(subject), product_id: subject.productId ?? null, created_at: at, updated_at: new Date() })
     .onConflict((oc) => oc.columns(['record_type', 'record_id']).doNothing())
-    .returning('record_id')
+    .returningAll()
     .executeTakeFirst();
-  const row = (await lockSubject(tx, subject.recordType, subject.recordId))!;
   // Started already (a retried create): the clocks it has are the record's clocks.
-  if (inserted) await reconcile(tx, row, [], at.getTime());
-  return summaryOf(tx, subject.recordType, subject.recordId, at.getTime());
+  if (!inserted) return summaryOf((await lockClocksOfRecord(tx, subject.recordType, subject.recordId)).map(toClock), at.getTime());
+  const clocks: Clock[] = [];
+  await reconcile(tx, inserted, clocks, at.getTime());
+  return summaryOf(clocks, at.getTime());
 }
 
 /** What each record event does to one clock's timeline. */
@@ -317,7 +326,7 @@ export async function recordEvent(tx: Tx, ctx: AppContext, subject: ClockSubject
   }
   // A reopened record may now be held by a team or supplier whose clock never ran on it.
   if (event === 'reopened') await reconcile(tx, row, clocks, t);
-  return summaryOf(tx, subject.recordType, subject.recordId, t);
+  return summaryOf(clocks, t);
 }
 
 export async function changeSubject(tx: Tx, ctx: AppContext, after: ClockSubject, at: Date): Promise<ClockSummary> {
@@ -345,8 +354,9 @@ export async function changeSubject(tx: Tx, ctx: AppContext, after: ClockSubject
       .where('kind', 'in', ['sla', 'ola'])
       .execute();
   }
-  await reconcile(tx, subject, clocks.map(toClock), t);
-  return summaryOf(tx, after.recordType, after.recordId, t);
+  const all = clocks.map(toClock);
+  await reconcile(tx, subject, all, t);
+  return summaryOf(all, t);
 }
 
 /**
@@ -354,7 +364,7 @@ export async function changeSubject(tx: Tx, ctx: AppContext, after: ClockSubject
  * from `at`, recorded as a calendarChanged event carrying the new snapshot, and its jobs move.
  * Returns how many clocks moved.
  */
-export async function moveClocksToCalendar(tx: Tx, calendar: CalendarRow, at: Date): Promise<number> {
+export async function moveClocksToCalendar(tx: Tx, calendar: ClockCalendar, at: Date): Promise<number> {
   const clocks = (await lockRunningClocksOnCalendar(tx, calendar.id)).map(toClock);
   const snapshot = snapshotOf(calendar);
   for (const clock of clocks) await save(tx, clock, { ...clock.stored, events: changeCalendar(clock.stored.events, at.getTime(), snapshot) }, at.getTime());

@@ -90,10 +90,6 @@ export function listDefinitions(db: Db, scope: Scope, request: DefinitionListReq
   return paginate(query, { columns: { code: 'd.code' }, tie: 'd.id', tieKey: 'id', defaultSort: 'code' }, request);
 }
 
-export function activeDefinitions(db: Db | Tx, recordType: string) {
-  return selectDefinitions(db, { kind: 'network' }).where('d.record_type', '=', recordType).where('d.active', '=', true).execute();
-}
-
 export const organisationByOds = (tx: Tx, odsCode: string) =>
   tx.selectFrom('organisation').select(['id', 'ods_code', 'name']).where('ods_code', '=', odsCode.toUpperCase()).executeTakeFirst();
 export const teamByCode = (tx: Tx, code: string) => tx.selectFrom('team').select(['id', 'code', 'name']).where('code', '=', code.toLowerCase()).executeTakeFirst();
@@ -120,20 +116,53 @@ export function findSubject(db: Db | Tx, recordType: string, recordId: number): 
   return db.selectFrom('sla_subject').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).executeTakeFirst();
 }
 
-/** The organisation and every organisation above it, nearest first. */
-export async function organisationLineage(db: Db | Tx, organisationId: number): Promise<number[]> {
-  const rows = await sql<{ id: number; depth: number }>`with recursive up (id, parent_id, depth) as (
-      select id, parent_id, 0 from organisation where id = ${organisationId}
-      union all
-      select o.id, o.parent_id, up.depth + 1 from organisation o join up on o.id = up.parent_id where up.depth < 20
-    ) select id, depth from up order by depth`.execute(db);
-  return rows.rows.map((r) => Number(r.id));
+/** What the clocks need of a definition: which records it covers, its targets and warning fraction. */
+export type ClockDefinition = Pick<
+  DefinitionRow,
+  'id' | 'code' | 'kind' | 'record_type' | 'organisation_id' | 'team_id' | 'supplier_id' | 'service_class_id' | 'calendar_name' | 'targets' | 'active' | 'warning_fraction'
+>;
+/** What the clocks need of a calendar: its identity and the hours a snapshot is taken of. */
+export type ClockCalendar = Pick<CalendarRow, 'id' | 'name' | 'time_zone' | 'hours' | 'closures' | 'bank_holidays'>;
+
+export interface ClockTerms {
+  definitions: ClockDefinition[];
+  calendars: ClockCalendar[];
+  /** The record's organisation and every organisation above it, nearest first. */
+  organisationLineage: number[];
+  serviceClassId: number | null;
 }
 
-export async function serviceClassOfProduct(db: Db | Tx, productId: number | null | undefined): Promise<number | null> {
-  if (productId == null) return null;
-  const row = await db.selectFrom('product').select('service_class_id').where('id', '=', productId).executeTakeFirst();
-  return row?.service_class_id ?? null;
+/**
+ * Everything that decides which clocks a record has, in one round trip (a new record's clocks
+ * start on every create): the active definitions for its type, the calendars, its organisation's
+ * lineage and its product's service class.
+ */
+export async function clockTerms(db: Db | Tx, recordType: string, organisationId: number, productId: number | null | undefined): Promise<ClockTerms> {
+  const { rows } = await sql<{ definitions: ClockDefinition[]; calendars: ClockCalendar[]; lineage: Array<number | string>; service_class_id: number | null }>`
+    select
+      (select coalesce(jsonb_agg(jsonb_build_object(
+                'id', d.id, 'code', d.code, 'kind', d.kind, 'record_type', d.record_type, 'organisation_id', d.organisation_id,
+                'team_id', d.team_id, 'supplier_id', d.supplier_id, 'service_class_id', d.service_class_id, 'calendar_name', cal.name,
+                'targets', d.targets, 'active', d.active, 'warning_fraction', d.warning_fraction::text) order by d.id), '[]'::jsonb)
+         from sla_definition d join business_calendar cal on cal.id = d.calendar_id
+        where d.record_type = ${recordType} and d.active) as definitions,
+      (select coalesce(jsonb_agg(jsonb_build_object(
+                'id', c.id, 'name', c.name, 'time_zone', c.time_zone, 'hours', c.hours, 'closures', c.closures, 'bank_holidays', c.bank_holidays)
+                order by c.id), '[]'::jsonb)
+         from business_calendar c) as calendars,
+      array(with recursive up (id, parent_id, depth) as (
+              select id, parent_id, 0 from organisation where id = ${organisationId}
+              union all
+              select o.id, o.parent_id, up.depth + 1 from organisation o join up on o.id = up.parent_id where up.depth < 20
+            ) select id from up order by depth) as lineage,
+      (select service_class_id from product where id = ${productId ?? null}::bigint) as service_class_id`.execute(db);
+  const row = rows[0]!;
+  return {
+    definitions: row.definitions,
+    calendars: row.calendars,
+    organisationLineage: row.lineage.map(Number),
+    serviceClassId: row.service_class_id === null ? null : Number(row.service_class_id),
+  };
 }
 
 // ---- clocks -------------------------------------------------------------------------------------
