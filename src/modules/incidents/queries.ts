@@ -61,6 +61,10 @@ function selectIncidents(db: Db | Tx, scope: Scope) {
 export type IncidentSummaryRow = Awaited<ReturnType<ReturnType<typeof selectIncidents>['executeTakeFirstOrThrow']>>;
 
 export function findIncidentDetail(db: Db | Tx, scope: Scope, id: number) {
+  return detailOf(db, scope, id).executeTakeFirst();
+}
+
+function detailOf(db: Db | Tx, scope: Scope, id: number) {
   return selectIncidents(db, scope)
     .select((eb) => [
       'incident.description',
@@ -80,15 +84,16 @@ export function findIncidentDetail(db: Db | Tx, scope: Scope, id: number) {
       'incident.closed_at',
       'incident.reopen_count',
     ])
-    .where('incident.id', '=', id)
-    .executeTakeFirst();
+    .where('incident.id', '=', id);
 }
 export type IncidentRow = NonNullable<Awaited<ReturnType<typeof findIncidentDetail>>>;
 
-/** Locks the incident for a change, so two changes to one incident queue rather than interleave. */
-export async function lockIncident(tx: Tx, scope: Scope, id: number): Promise<IncidentRow | undefined> {
-  const locked = await tx.selectFrom('incident').select('id').where('id', '=', id).where(inScope(scope, INCIDENT_SCOPE)).forUpdate().executeTakeFirst();
-  return locked ? findIncidentDetail(tx, { kind: 'network' }, id) : undefined;
+/**
+ * Locks the incident for a change, so two changes to one incident queue rather than interleave;
+ * only the incident's own row is locked, not the rows its names are read from.
+ */
+export function lockIncident(tx: Tx, scope: Scope, id: number): Promise<IncidentRow | undefined> {
+  return detailOf(tx, scope, id).forUpdate('incident').executeTakeFirst();
 }
 
 const SORTS = {
@@ -163,14 +168,15 @@ export function notesOf(db: Db | Tx, incidentId: number, customerView: boolean) 
   return q.orderBy('id').execute();
 }
 
-export function cisOf(db: Db | Tx, incidentId: number) {
-  return db
-    .selectFrom('incident_ci')
-    .innerJoin('configuration_item as ci', 'ci.id', 'incident_ci.ci_id')
-    .select(['ci.id', 'ci.name', 'ci.kind'])
-    .where('incident_ci.incident_id', '=', incidentId)
-    .orderBy('ci.name')
-    .execute();
+/** What a record page shows beside an incident: its CIs and its child incidents, in one round trip. */
+export async function relationsOf(db: Db | Tx, scope: Scope, incidentId: number) {
+  const { rows } = await sql<{ cis: Array<{ id: number; name: string; kind: string }>; children: Array<{ id: number; number: string; title: string; state: string }> }>`
+    select
+      (select coalesce(jsonb_agg(jsonb_build_object('id', ci.id, 'name', ci.name, 'kind', ci.kind) order by ci.name, ci.id), '[]'::jsonb)
+         from incident_ci join configuration_item ci on ci.id = incident_ci.ci_id where incident_ci.incident_id = ${incidentId}) as cis,
+      (select coalesce(jsonb_agg(jsonb_build_object('id', incident.id, 'number', incident.number, 'title', incident.title, 'state', incident.state) order by incident.id), '[]'::jsonb)
+         from incident where incident.parent_id = ${incidentId} and ${inScope(scope, INCIDENT_SCOPE)}) as children`.execute(db);
+  return rows[0]!;
 }
 
 export function childrenOf(db: Db | Tx, scope: Scope, parentId: number) {

@@ -17,18 +17,18 @@ import {
   type IncidentState,
   type Party,
 } from '../../domain/incident-lifecycle.ts';
-import { clocksOf, recordClockEvent, startClocks, subjectChanged, type ClockSubject, type ClockSummary } from '../service-levels/clocks.ts';
+import { clocksOf, planClocks, recordClockEvent, subjectChanged, type ClockSubject, type ClockSummary } from '../service-levels/clocks.ts';
 import { notify, type NotificationEvent, type Recipient } from '../notifications/notify.ts';
 import {
   ancestorsOf,
   childrenOf,
-  cisOf,
   connectionOfSite,
   contactsOf,
   findIncidentDetail,
   indexNotes,
   lockIncident,
   notesOf,
+  relationsOf,
   siteInScope,
   type IncidentRow,
   type IncidentSummaryRow,
@@ -89,9 +89,8 @@ export function presentSummary(row: IncidentSummaryRow): IncidentSummary {
 
 /** The whole record as the caller may see it: linked CIs, children, clocks and their next moves. */
 export async function presentIncident(ctx: AppContext, principal: Principal, row: IncidentRow, db: Tx = ctx.db): Promise<Incident> {
-  const [cis, children, clocks, { settings }] = await Promise.all([
-    cisOf(db, row.id),
-    childrenOf(db, principal.scope, row.id),
+  const [{ cis, children }, clocks, { settings }] = await Promise.all([
+    relationsOf(db, principal.scope, row.id),
     clocksOf(db, 'incident', [row.id]),
     incidentSettings(db, ctx.db),
   ]);
@@ -348,6 +347,12 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
   }
   const caller = await callerFor(tx, principal, input);
   const now = new Date();
+  const clocks = await planClocks(
+    tx,
+    ctx,
+    { recordType: 'incident', priority, organisationId: placed.organisationId, teamId: team?.id ?? null, supplierId: null, productId: placed.productId },
+    now,
+  );
   const { id, number } = await tx
     .insertInto('incident')
     .values({
@@ -368,6 +373,7 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
       team_id: team?.id ?? null,
       assignee_id: input.assigneeId ?? null,
       responded_at: team ? now : null,
+      sla_due_at: clocks.summary.resolutionDueAt ?? 'infinity',
       created_at: now,
       updated_at: now,
     })
@@ -375,10 +381,9 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
     .executeTakeFirstOrThrow();
   const ciIds = [...new Set([...(input.ciIds ?? []), ...(placed.ciId ? [placed.ciId] : [])])];
   if (ciIds.length > 0) await linkCis(tx, id, ciIds);
-  const subject = subjectOf({ id, number, priority, organisation_id: placed.organisationId, team_id: team?.id ?? null, supplier_id: null }, placed.productId);
-  let clockSummary = await startClocks(tx, ctx, subject, now);
-  if (team) clockSummary = await recordClockEvent(tx, ctx, subject, 'responded', now);
-  if (clockSummary.resolutionDueAt) await tx.updateTable('incident').set({ sla_due_at: clockSummary.resolutionDueAt }).where('id', '=', id).execute();
+  await clocks.start(id, number);
+  // Assigned as it is logged: that is its response (which leaves the resolution due time as it is).
+  if (team) await recordClockEvent(tx, ctx, subjectOf({ id, number, priority, organisation_id: placed.organisationId, team_id: team.id, supplier_id: null }, placed.productId), 'responded', now);
   if (input.parentId !== undefined) await linkUnder(tx, ctx, principal, input.parentId, [id]);
   const created = (await findIncidentDetail(tx, { kind: 'network' }, id))!;
   await ctx.journal.record(tx, actorOf(principal), {

@@ -1,6 +1,8 @@
 import type { AppContext } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
-import { changeSubject, recordEvent, startRecordClocks, viewOf } from './engine.ts';
+import { changeSubject, planRecordClocks, recordEvent, startRecordClocks, viewOf, type ClockPlan } from './engine.ts';
+
+export type { ClockPlan } from './engine.ts';
 import { clocksOfRecords } from './queries.ts';
 
 /**
@@ -72,6 +74,14 @@ export interface ClockView {
  */
 export async function startClocks(tx: Tx, ctx: AppContext, subject: ClockSubject, at: Date): Promise<ClockSummary> {
   return startRecordClocks(tx, ctx, subject, at);
+}
+
+/**
+ * A new record's clocks chosen before the record is written, so that the record's row can carry
+ * the due time from the start; `plan.start(id, number)` then starts them, as `startClocks` does.
+ */
+export async function planClocks(tx: Tx, ctx: AppContext, subject: Omit<ClockSubject, 'recordId' | 'recordNumber'>, at: Date): Promise<ClockPlan> {
+  return planRecordClocks(tx, ctx, subject, at);
 }
 
 /**

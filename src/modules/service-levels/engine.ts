@@ -14,7 +14,7 @@ import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type Defi
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
   clockTerms, findSubject, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
-  type ClockCalendar, type ClockDefinition, type ClockRow, type SubjectRow,
+  type ClockCalendar, type ClockDefinition, type ClockRow, type ClockTerms, type SubjectRow,
 } from './queries.ts';
 import { clockAlarms, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
 
@@ -127,16 +127,23 @@ interface ClockStart {
   calendar: ClockCalendar;
 }
 
+/** The timeline of a clock starting at `at` (paused from the start while the record waits on its customer). */
+function newTimeline({ definition, targetMs, calendar }: ClockStart, paused: boolean, at: Instant): StoredClock {
+  let events: StoredEvent[] = [{ type: 'started', at }];
+  if (paused) events = pause(events, at, PENDING_CUSTOMER);
+  return { targetMs, warningFraction: Number(definition.warning_fraction), calendar: snapshotOf(calendar), events, warnedAt: null, breachedAt: null };
+}
+
 /**
  * Starts clocks on a record: one insert for the clocks and one for their timers, however many
  * apply (a new incident has four or more). Returns them, each with its timeline.
  */
 async function startClocks(tx: Tx, subject: SubjectRow, starts: ClockStart[], at: Instant): Promise<Clock[]> {
   if (starts.length === 0) return [];
-  const planned = starts.map(({ definition, metric, targetMs, calendar }) => {
-    let events: StoredEvent[] = [{ type: 'started', at }];
-    if (subject.paused_since) events = pause(events, at, PENDING_CUSTOMER);
-    const stored: StoredClock = { targetMs, warningFraction: Number(definition.warning_fraction), calendar: snapshotOf(calendar), events, warnedAt: null, breachedAt: null };
+  const planned = starts.map((start) => {
+    const { definition, metric, targetMs, calendar } = start;
+    const stored = newTimeline(start, subject.paused_since !== null, at);
+    const events = stored.events;
     const reading = readClock(stored, at, bankHolidays);
     const values = {
       record_type: subject.record_type,
@@ -182,9 +189,29 @@ const toClock = (row: ClockRow): Clock => ({ row, stored: storedOf(row) });
  */
 async function reconcile(tx: Tx, subject: SubjectRow, clocks: Clock[], at: Instant): Promise<void> {
   if (subject.cancelled_at) return;
-  const terms = await clockTerms(tx, subject.record_type, subject.organisation_id, subject.product_id);
-  const definitions = terms.definitions;
-  const chosen = chooseDefinitions(definitions.map(termsOf), {
+  const starts: ClockStart[] = [];
+  for (const { kind, metric, start } of wanted(await clockTerms(tx, subject.record_type, subject.organisation_id, subject.product_id), subject)) {
+    let running = false;
+    for (const clock of clocks.filter((c) => c.row.kind === kind && c.row.metric === metric && !isStopped(c.stored.events))) {
+      if (kind === 'ola' && clock.row.team_id !== subject.team_id) await leave(tx, clock, 'reassigned', at);
+      else if (kind === 'underpinning' && clock.row.supplier_id !== subject.supplier_id) await leave(tx, clock, 'handed_back', at);
+      else if (!start) await save(tx, clock, { ...clock.stored, events: stop(clock.stored.events, at, 'cancelled', 'no target applies to the record any more') }, at);
+      else {
+        running = true;
+        if (clock.row.priority !== subject.priority || clock.row.definition_id !== start.definition.id) await retarget(tx, clock, subject, start, at);
+      }
+    }
+    const done = metric === 'response' ? subject.responded_at !== null || subject.resolved_at !== null : subject.resolved_at !== null;
+    if (!running && !done && start) starts.push(start);
+  }
+  clocks.push(...(await startClocks(tx, subject, starts, at)));
+}
+
+type SubjectFacts = Pick<SubjectRow, 'record_type' | 'team_id' | 'supplier_id' | 'priority'>;
+
+/** For each kind and metric, the clock the terms want running on the record, or null where no target applies. */
+function wanted(terms: ClockTerms, subject: SubjectFacts): Array<{ kind: DefinitionKind; metric: 'response' | 'resolution'; start: ClockStart | null }> {
+  const chosen = chooseDefinitions(terms.definitions.map(termsOf), {
     recordType: subject.record_type,
     organisationLineage: terms.organisationLineage,
     teamId: subject.team_id,
@@ -192,27 +219,14 @@ async function reconcile(tx: Tx, subject: SubjectRow, clocks: Clock[], at: Insta
     serviceClassId: terms.serviceClassId,
   });
   const calendars = new Map(terms.calendars.map((c) => [c.name, c]));
-  const starts: ClockStart[] = [];
-  for (const kind of DEFINITION_KINDS) {
-    const definition = definitions.find((d) => d.id === chosen[kind]?.id);
-    for (const metric of CLOCK_METRICS) {
+  return DEFINITION_KINDS.flatMap((kind) => {
+    const definition = terms.definitions.find((d) => d.id === chosen[kind]?.id);
+    return CLOCK_METRICS.map((metric) => {
       const target = definition ? targetOf(termsOf(definition), subject.priority, metric) : null;
       const calendar = target ? calendars.get(target.calendar) : undefined;
-      let running = false;
-      for (const clock of clocks.filter((c) => c.row.kind === kind && c.row.metric === metric && !isStopped(c.stored.events))) {
-        if (kind === 'ola' && clock.row.team_id !== subject.team_id) await leave(tx, clock, 'reassigned', at);
-        else if (kind === 'underpinning' && clock.row.supplier_id !== subject.supplier_id) await leave(tx, clock, 'handed_back', at);
-        else if (!definition || !target || !calendar) await save(tx, clock, { ...clock.stored, events: stop(clock.stored.events, at, 'cancelled', 'no target applies to the record any more') }, at);
-        else {
-          running = true;
-          if (clock.row.priority !== subject.priority || clock.row.definition_id !== definition.id) await retarget(tx, clock, subject, definition, target.targetMs, calendar, at);
-        }
-      }
-      const done = metric === 'response' ? subject.responded_at !== null || subject.resolved_at !== null : subject.resolved_at !== null;
-      if (!running && !done && definition && target && calendar) starts.push({ definition, metric, targetMs: target.targetMs, calendar });
-    }
-  }
-  clocks.push(...(await startClocks(tx, subject, starts, at)));
+      return { kind, metric, start: definition && target && calendar ? { definition, metric, targetMs: target.targetMs, calendar } : null };
+    });
+  });
 }
 
 /** The team or supplier no longer holds the record: its clock stops, met or breached as it stands. */
@@ -225,7 +239,7 @@ async function leave(tx: Tx, clock: Clock, reason: 'reassigned' | 'handed_back',
   await save(tx, clock, { ...clock.stored, events }, at);
 }
 
-async function retarget(tx: Tx, clock: Clock, subject: SubjectRow, definition: ClockDefinition, targetMs: number, calendar: ClockCalendar, at: Instant): Promise<void> {
+async function retarget(tx: Tx, clock: Clock, subject: SubjectRow, { definition, targetMs, calendar }: ClockStart, at: Instant): Promise<void> {
   const events = clock.row.calendar_id === calendar.id ? clock.stored.events : changeCalendar(clock.stored.events, at, snapshotOf(calendar));
   const warningFraction = Number(definition.warning_fraction);
   await save(tx, clock, { ...clock.stored, events, targetMs, warningFraction }, at, {
@@ -256,19 +270,40 @@ function subjectValues(subject: ClockSubject) {
   };
 }
 
-export async function startRecordClocks(tx: Tx, ctx: AppContext, subject: ClockSubject, at: Date): Promise<ClockSummary> {
+/** A new record's clocks, chosen before the record is written (so that it is written with its due time). */
+export interface ClockPlan {
+  summary: ClockSummary;
+  /** Writes the clocks and their timers once the record has its id; false when it had clocks already (a retried create). */
+  start(recordId: number, recordNumber: string): Promise<boolean>;
+}
+
+export async function planRecordClocks(tx: Tx, ctx: AppContext, subject: Omit<ClockSubject, 'recordId' | 'recordNumber'>, at: Date): Promise<ClockPlan> {
   useBankHolidaysOf(ctx.config);
-  const inserted = await tx
-    .insertInto('sla_subject')
-    .values({ record_type: subject.recordType, record_id: subject.recordId, ...subjectValues(subject), product_id: subject.productId ?? null, created_at: at, updated_at: new Date() })
-    .onConflict((oc) => oc.columns(['record_type', 'record_id']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const t = at.getTime();
+  const facts = { record_type: subject.recordType, team_id: subject.teamId, supplier_id: subject.supplierId, priority: subject.priority };
+  const starts = wanted(await clockTerms(tx, subject.recordType, subject.organisationId, subject.productId), facts).flatMap((w) => (w.start ? [w.start] : []));
+  const resolution = starts.find((s) => s.definition.kind === 'sla' && s.metric === 'resolution');
+  const dueAt = resolution ? readClock(newTimeline(resolution, false, t), t, bankHolidays).dueAt : null;
+  return {
+    summary: { resolutionDueAt: dueAt === null ? null : new Date(dueAt) },
+    start: async (recordId, recordNumber) => {
+      const inserted = await tx
+        .insertInto('sla_subject')
+        .values({ record_type: subject.recordType, record_id: recordId, ...subjectValues({ ...subject, recordId, recordNumber }), product_id: subject.productId ?? null, created_at: at, updated_at: new Date() })
+        .onConflict((oc) => oc.columns(['record_type', 'record_id']).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) await startClocks(tx, inserted, starts, t);
+      return inserted !== undefined;
+    },
+  };
+}
+
+export async function startRecordClocks(tx: Tx, ctx: AppContext, subject: ClockSubject, at: Date): Promise<ClockSummary> {
+  const plan = await planRecordClocks(tx, ctx, subject, at);
+  if (await plan.start(subject.recordId, subject.recordNumber)) return plan.summary;
   // Started already (a retried create): the clocks it has are the record's clocks.
-  if (!inserted) return summaryOf((await lockClocksOfRecord(tx, subject.recordType, subject.recordId)).map(toClock), at.getTime());
-  const clocks: Clock[] = [];
-  await reconcile(tx, inserted, clocks, at.getTime());
-  return summaryOf(clocks, at.getTime());
+  return summaryOf((await lockClocksOfRecord(tx, subject.recordType, subject.recordId)).map(toClock), at.getTime());
 }
 
 /** What each record event does to one clock's timeline. */
