@@ -54,7 +54,7 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   );
   ctx.log(`n3sp server (pid ${server.pid}) at ${started.url}`);
   const baseline = await startWorker(ctx, './incidents/baseline-worker.ts', 'inherit');
-  await baseline.call('open', { databaseUrl: baseDb.databaseUrl, dataDir: baseDb.dataDir, poolSize: ctx.concurrency, sites });
+  await baseline.call('open', { databaseUrl: baseDb.databaseUrl, dataDir: baseDb.dataDir, poolSize: ctx.concurrency, sites, auditKey });
 
   const idle = { server: await server.call<Memory>('memory'), baseline: await baseline.call<Memory>('memory') };
   const client = httpClient(started.url, ctx.concurrency, { authorization: `Bearer ${started.token}` });
@@ -72,7 +72,7 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   const durationMs = ctx.durationS * 1000;
   const warmupMs = Math.min(3000, Math.max(1000, durationMs / 5));
   const slices = 2 * Math.max(1, Math.round(ctx.durationS / 4));
-  const results: Record<string, { n3sp: PhaseSummary; baseline: PhaseSummary }> = {};
+  const results: Record<string, { n3sp: PhaseSummary; baseline: PhaseSummary; rows?: PhaseSummary }> = {};
   const chain = { maxUnchained: 0, drainMs: 0 };
   const load = (phase: (typeof PHASES)[number], slice: number, firstSeq: number): LoadOptions => ({
     concurrency: ctx.concurrency,
@@ -82,12 +82,15 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
     firstSeq,
   });
   for (const phase of PHASES) {
-    const samples = { n3sp: [] as Sample[], baseline: [] as Sample[] };
+    const samples = { n3sp: [] as Sample[], baseline: [] as Sample[], rows: [] as Sample[] };
     const seq = { n3sp: 0, baseline: 0 };
+    // A write slice of the baseline is the one row and then the same rows by hand, each on a
+    // sequence of its own (the rows side writes incidents the read phase does not read).
     const runBaseline = async (slice: number) => {
       const sample = await baseline.call<Sample>('phase', phase.kind, load(phase, slice, seq.baseline));
       samples.baseline.push(sample);
       seq.baseline = sample.nextSeq;
+      if (phase.kind === 'write') samples.rows.push(await baseline.call<Sample>('phase', 'write-rows', load(phase, slice, 1_000_000 + slice * 100_000)));
     };
     const runN3sp = async (slice: number) => {
       const sample = await runLoad(load(phase, slice, seq.n3sp), api[phase.kind]);
@@ -109,10 +112,15 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
       while ((await server.call<number>('unchained')) > 0 && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
       chain.drainMs = performance.now() - t0;
     }
-    results[phase.kind] = { n3sp: summarizeSamples(samples.n3sp), baseline: summarizeSamples(samples.baseline) };
+    results[phase.kind] = {
+      n3sp: summarizeSamples(samples.n3sp),
+      baseline: summarizeSamples(samples.baseline),
+      ...(samples.rows.length > 0 ? { rows: summarizeSamples(samples.rows) } : {}),
+    };
     const line = (who: string, p: PhaseSummary) => `${phase.kind}: ${who.padEnd(8)} ${p.throughput.toFixed(0)}/s, p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms`;
     ctx.log(line('baseline', results[phase.kind]!.baseline));
     ctx.log(line('n3sp', results[phase.kind]!.n3sp));
+    if (results[phase.kind]!.rows) ctx.log(line('rows', results[phase.kind]!.rows!));
   }
   client.close();
   const peak = { server: await server.call<Memory>('memory'), baseline: await baseline.call<Memory>('memory') };
@@ -130,13 +138,17 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
       { label: `${phase.label}: p99`, unit: 'ms', value: n3sp.p99, baseline: base.p99, better: 'lower' },
     );
   }
+  const rows = results.write!.rows!;
   figures.push(
+    { label: 'log incident against the same rows by hand: throughput', unit: 'req/s', value: results.write!.n3sp.throughput, baseline: rows.throughput, better: 'higher' },
+    { label: 'log incident against the same rows by hand: p50', unit: 'ms', value: results.write!.n3sp.p50, baseline: rows.p50, better: 'lower' },
+    { label: 'the same rows by hand against one row: throughput', unit: 'req/s', value: rows.throughput, baseline: results.write!.baseline.throughput, better: 'higher' },
     { label: 'resident memory, idle after start', unit: 'MB', value: idle.server.rss / MB, baseline: idle.baseline.rss / MB, better: 'lower' },
     { label: 'resident memory, peak under load', unit: 'MB', value: peak.server.peakRss / MB, baseline: peak.baseline.peakRss / MB, better: 'lower' },
   );
   const engineWord = ctx.engine === 'postgres' ? `pg (a pool of ${ctx.concurrency}) to a second scratch database on the same PostgreSQL server` : 'PGlite (its own data folder, same seed)';
   return {
-    baseline: `one INSERT of the same incident row (committed on its own; no journal, clocks or audit) and one SELECT of an incident with the names shown beside it, sent straight through ${engineWord}, from a process of its own at the same concurrency. Memory is each process's RSS.`,
+    baseline: `one INSERT of the same incident row (committed on its own; no journal, clocks or audit); the same rows as n3sp writes, by hand (the incident, its clock subject, two clocks and four timers in one statement, then the sealed journal entry, in one transaction); and one SELECT of an incident with the names shown beside it, sent straight through ${engineWord}, from a process of its own at the same concurrency. Memory is each process's RSS.`,
     figures,
     notes: [
       `Data: ${source}. Each write logs an incident at the next site (staff API token: priority from impact × urgency, response and resolution clocks started with their jobs, journal entry sealed); reads take the incidents each side wrote, by a fixed stride.`,

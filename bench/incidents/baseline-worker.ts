@@ -5,32 +5,61 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { runLoad, type LoadOptions } from '../lib/load.ts';
 import { serveWorker } from '../lib/worker.ts';
-import { baselineIncident, INSERT_INCIDENT, READ_INCIDENT, readId, SEARCH_INCIDENTS } from './workload.ts';
+import {
+  baselineIncident, baselineIncidentRows, CLOCK_TERMS, INSERT_INCIDENT, INSERT_INCIDENT_JOURNAL, INSERT_INCIDENT_ROWS, READ_INCIDENT, readId, SEARCH_INCIDENTS,
+  type ClockTermsRow,
+} from './workload.ts';
 
 type Query = (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
-let driver: { query: Query; close(): Promise<void> } | undefined;
+let driver: { query: Query; transaction<T>(work: (query: Query) => Promise<T>): Promise<T>; close(): Promise<void> } | undefined;
+let auditKey = '';
+let terms: ClockTermsRow | undefined;
 let sites: Array<{ id: number; name: string; organisationId: number }> = [];
 /** The incidents this process inserted: what its read phase reads. */
 const written: number[] = [];
 
 serveWorker({
-  open: async (options: { databaseUrl?: string; dataDir?: string; poolSize: number; sites?: typeof sites }) => {
+  open: async (options: { databaseUrl?: string; dataDir?: string; poolSize: number; sites?: typeof sites; auditKey?: string }) => {
     sites = options.sites ?? [];
+    auditKey = options.auditKey ?? '';
     if (options.databaseUrl) {
       const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize });
-      driver = { query: (text, params) => pool.query(text, params), close: () => pool.end() };
+      const transaction = async <T>(work: (query: Query) => Promise<T>) => {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const result = await work((text, params) => client.query(text, params));
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      };
+      driver = { query: (text, params) => pool.query(text, params), transaction, close: () => pool.end() };
     } else {
       const pglite = await PGlite.create(options.dataDir!);
-      driver = { query: (text, params) => pglite.query(text, params), close: () => pglite.close() };
+      const transaction = <T>(work: (query: Query) => Promise<T>) => pglite.transaction((tx) => work((text, params) => tx.query(text, params)));
+      driver = { query: (text, params) => pglite.query(text, params), transaction, close: () => pglite.close() };
     }
+    terms = (await driver.query(CLOCK_TERMS, [])).rows[0] as ClockTermsRow | undefined;
   },
   /** One measured slice: write (one INSERT, committed on its own), read (one SELECT by id) or search. */
-  phase: async (kind: 'write' | 'read' | 'search', load: LoadOptions, queries: string[] = []) => {
+  phase: async (kind: 'write' | 'write-rows' | 'read' | 'search', load: LoadOptions, queries: string[] = []) => {
     const d = driver!;
     const ops = {
       write: async (seq: number) => {
         const { rows } = await d.query(INSERT_INCIDENT, baselineIncident(seq, sites[seq % sites.length]!));
         written.push((rows[0] as { id: number }).id);
+      },
+      'write-rows': async (seq: number) => {
+        const { rows, journal } = baselineIncidentRows(seq, sites[seq % sites.length]!, terms!, auditKey);
+        await d.transaction(async (query) => {
+          const inserted = (await query(INSERT_INCIDENT_ROWS, rows)).rows[0] as { id: number; number: string };
+          await query(INSERT_INCIDENT_JOURNAL, journal(Number(inserted.id), inserted.number));
+        });
       },
       read: async (seq: number) => {
         const { rows } = await d.query(READ_INCIDENT, [readId(written, seq)]);

@@ -1,6 +1,8 @@
 // What the incident benchmarks do, in one place, so that the n3sp side and the baseline side
 // write and read the same rows: the words incidents are written in, the incident logged, the
 // statements the baseline sends straight to the database.
+import { randomUUID } from 'node:crypto';
+import { sealOf } from '../../src/domain/audit-chain.ts';
 import { DEFAULT_PRIORITY_MATRIX, priorityOf } from '../../src/domain/priority-matrix.ts';
 
 /** Network faults as a service desk writes them down: symptom, what is affected, cause found. */
@@ -112,3 +114,74 @@ export const SEARCH_INCIDENTS = `select incident.id, incident.number, incident.t
   where (incident.search @@ websearch_to_tsquery('english', $1) or incident.notes_search @@ websearch_to_tsquery('english', $1))
   order by incident.id desc, incident.id desc
   limit 51`;
+
+// --- The same rows by hand ------------------------------------------------------------------
+// What n3sp writes when it logs an incident, as few round trips as the rows allow, straight
+// through the driver: the incident, its clock subject, its response and resolution clocks and
+// their four timers in one statement, then the journal entry (sealed as n3sp seals it, which needs
+// the incident's id), in one transaction. The floor under n3sp's create: the database's work for
+// the same rows, without HTTP, authentication, validation, clock arithmetic or the audit chain.
+
+export const INSERT_INCIDENT_ROWS = `with inc as (
+    insert into incident (title, description, source, caller_name, caller_email, organisation_id, site_id, category, impact, urgency, priority,
+        state, sla_due_at, created_at, updated_at)
+    values ($1, $2, 'agent', $3, $4, $5, $6, $7, $8, $9, $10, 'new', $12, $11, $11) returning id, number, organisation_id, priority
+  ), subject as (
+    insert into sla_subject (record_type, record_id, record_number, organisation_id, priority, created_at, updated_at)
+    select 'incident', id, number, organisation_id, priority, $11, $11 from inc
+  ), clock as (
+    insert into sla_clock (record_type, record_id, definition_id, kind, metric, priority, organisation_id, calendar_id, calendar, target_ms,
+        warning_fraction, events, state, due_at, warn_at, started_at, evaluated_at)
+    select 'incident', inc.id, $13, 'sla', c.metric, inc.priority, inc.organisation_id, $14, $15::jsonb, c.target_ms, 0.75, $16::jsonb, 'running',
+        c.due_at, c.warn_at, $11, $11
+    from inc cross join (values ('response', $17::bigint, $18::timestamptz, $19::timestamptz), ('resolution', $20::bigint, $12::timestamptz, $21::timestamptz))
+      as c (metric, target_ms, due_at, warn_at)
+    returning id, due_at, warn_at
+  ), timers as (
+    insert into job (kind, payload, run_at, dedupe_key, max_attempts)
+    select t.kind, jsonb_build_object('clockId', clock.id), case t.kind when 'sla.warning' then clock.warn_at else clock.due_at end, t.kind || ':' || clock.id, 20
+    from clock cross join (values ('sla.warning'), ('sla.breach')) as t (kind)
+  )
+  select id, number from inc`;
+
+export const INSERT_INCIDENT_JOURNAL = `insert into journal
+  (nonce, at, actor_id, actor_name, action, entity_type, entity_id, organisation_id, supplier_id, summary, changes, seal)
+  values ($1, $2, null, $3, 'logged', 'incident', $4, $5, null, $6, $7, $8)`;
+
+/** The standard incident SLA's terms the rows are written with: its definition and round-the-clock calendar. */
+export const CLOCK_TERMS = `select d.id as definition_id, d.targets, c.id as calendar_id,
+    jsonb_build_object('name', c.name, 'timeZone', c.time_zone, 'hours', c.hours, 'closures', c.closures, 'bankHolidays', c.bank_holidays) as calendar
+  from sla_definition d cross join business_calendar c where d.code = 'INCIDENT-STANDARD' and c.name = '24x7'`;
+
+export interface ClockTermsRow {
+  definition_id: number;
+  targets: Array<{ priority: string; responseMs: number | null; resolutionMs: number }>;
+  calendar_id: number;
+  calendar: unknown;
+}
+
+/** Parameters of the rows statement and, once the incident's id and number are known, of its journal entry. */
+export function baselineIncidentRows(seq: number, site: { id: number; name: string; organisationId: number }, terms: ClockTermsRow, auditKey: string) {
+  const [title, description, callerName, callerEmail, organisationId, siteId, category, impact, urgency, priority, now] = baselineIncident(seq, site) as [
+    string, string, string, string, number, number, string, string, string, string, Date,
+  ];
+  const target = terms.targets.find((t) => t.priority === priority) ?? terms.targets[0]!;
+  const at = now.getTime();
+  const responseMs = target.responseMs ?? 3_600_000;
+  const due = (ms: number) => new Date(at + ms);
+  const rows = [
+    title, description, callerName, callerEmail, organisationId, siteId, category, impact, urgency, priority, now, due(target.resolutionMs),
+    terms.definition_id, terms.calendar_id, JSON.stringify(terms.calendar), JSON.stringify([{ type: 'started', at }]),
+    responseMs, due(responseMs), due(responseMs * 0.75), target.resolutionMs, due(target.resolutionMs * 0.75),
+  ];
+  const journal = (id: number, number: string) => {
+    const view = { title, description, state: 'new', priority, impact, urgency, category, site: siteId };
+    const changes = Object.entries(view).map(([field, after]) => ({ field, before: null, after }));
+    const content = {
+      nonce: randomUUID(), at: new Date(), actorId: null, actorName: 'Benchmark', action: 'logged', entityType: 'incident',
+      entityId: String(id), organisationId, supplierId: null, summary: `${number} logged (${priority}): ${title}`, changes,
+    };
+    return [content.nonce, content.at, content.actorName, content.entityId, organisationId, content.summary, JSON.stringify(changes), sealOf(auditKey, content)];
+  };
+  return { rows, journal };
+}
