@@ -82,6 +82,12 @@ export interface TaskTemplate {
   completedBy?: ConnectionState;
   /** Completing this task takes the request's connection to this state (a cease). */
   drives?: ConnectionState;
+  /**
+   * Completing this task changes the connection in the inventory, in the same transaction: its
+   * product (an upgrade, when the circuit's bandwidth is changed) or its site (a move, when the
+   * service is switched over). Such a task is never skippable, so no request is fulfilled without it.
+   */
+  changes?: 'product' | 'site';
   skippable: boolean;
 }
 
@@ -96,13 +102,13 @@ export const TASK_PLANS: Readonly<Record<RequestKind, readonly TaskTemplate[]>> 
   bandwidth_upgrade: [
     { step: 'quote_upgrade', title: 'Quote the upgrade', skippable: true },
     { step: 'order_upgrade', title: 'Order the upgrade from the supplier', skippable: false },
-    { step: 'change_bandwidth', title: 'Change the bandwidth on the circuit', skippable: false },
+    { step: 'change_bandwidth', title: 'Change the bandwidth on the circuit', changes: 'product', skippable: false },
     { step: 'confirm_bandwidth', title: 'Confirm the new bandwidth with the customer', skippable: true },
   ],
   move: [
     { step: 'survey_new_site', title: 'Survey the new site', skippable: true },
     { step: 'install_new_site', title: 'Install at the new site', skippable: false },
-    { step: 'switch_over', title: 'Move the service to the new site', skippable: false },
+    { step: 'switch_over', title: 'Move the service to the new site', changes: 'site', skippable: false },
     { step: 'recover_equipment', title: 'Recover the equipment from the old site', skippable: true },
   ],
   cease: [
@@ -251,6 +257,11 @@ export function checkTransition(request: RequestSnapshot, to: RequestState, acto
     if (request.kind === 'cease' && request.tasks.some((t) => t.step === 'cease_circuit' && t.state === 'done')) {
       return unprocessable('to', 'the circuit is already ceased');
     }
+    const changed = request.tasks.find((t) => t.state === 'done' && templateOf(request.kind, t.step)?.changes);
+    if (changed) {
+      const what = templateOf(request.kind, changed.step)!.changes === 'product' ? 'on its new product' : 'at its new site';
+      return unprocessable('to', `the connection is already ${what} (task ${changed.position}, ${changed.title}); what is left is to finish the request`);
+    }
   }
   return null;
 }
@@ -311,28 +322,6 @@ export function checkExistingConnection(kind: RequestKind, state: ConnectionStat
   if (state === 'live') return null;
   const hint = kind === 'cease' && ['requested', 'quoted', 'ordered', 'surveyed'].includes(state) ? '; a connection not yet live is cancelled, not ceased' : '';
   return unprocessable('connectionId', `is ${state}; a ${kind} needs a live connection${hint}`);
-}
-
-/** An upgrade is to another active connection product with more bandwidth down than now. */
-export function checkUpgrade(
-  current: { code: string; bandwidthDownKbps: number | null },
-  target: { code: string; kind: string; state: string; bandwidthDownKbps: number | null },
-): Refusal | null {
-  if (target.kind !== 'connection') return unprocessable('productCode', 'is not a connection product');
-  if (target.state !== 'active') return unprocessable('productCode', 'is withdrawn');
-  if (target.code === current.code) return unprocessable('productCode', `is the connection's product already`);
-  if ((target.bandwidthDownKbps ?? 0) <= (current.bandwidthDownKbps ?? 0)) {
-    return unprocessable('productCode', `offers ${target.bandwidthDownKbps ?? 0} kbit/s down, no more than the ${current.bandwidthDownKbps ?? 0} kbit/s of ${current.code}`);
-  }
-  return null;
-}
-
-/** A move is to another active site of the same organisation. */
-export function checkMove(current: { siteId: number; organisationId: number }, target: { id: number; organisationId: number; state: string }): Refusal | null {
-  if (target.id === current.siteId) return unprocessable('targetSiteId', 'is where the connection is already');
-  if (target.organisationId !== current.organisationId) return unprocessable('targetSiteId', "is not a site of the connection's organisation");
-  if (target.state !== 'active') return unprocessable('targetSiteId', `the site is ${target.state}`);
-  return null;
 }
 
 /** The title a request gets when the requester gives none. */

@@ -26,6 +26,8 @@ export const CONNECTION_TENANCY_FIXTURES: Record<string, TenancyFixture> = {
         actionBodies: {
           'POST /api/v1/connections/:id/transitions': { to: 'cancelled' },
           'POST /api/v1/connections/:id/order': {},
+          'POST /api/v1/connections/:id/upgrade': { productCode },
+          'POST /api/v1/connections/:id/move': { targetSiteId: site.id },
         },
       };
     },

@@ -4,7 +4,6 @@ import {
   allTasksClosed,
   checkDecision,
   checkExistingConnection,
-  checkMove,
   checkShape,
   checkTaskAction,
   checkTransition,
@@ -20,7 +19,6 @@ import {
   REQUEST_STATES,
   TASK_PLANS,
   tasksCompletedByConnection,
-  checkUpgrade,
   type Actor,
   type RequestSnapshot,
   type RequestState,
@@ -96,6 +94,18 @@ test('a cancellation needs its reason; a new connection past survey, or a ceased
   const cease = snap({ kind: 'cease', state: 'in_fulfilment', connectionState: 'ceased', tasks: tasksOf('cease', ['done']) });
   assert.match(checkTransition(cease, 'cancelled', agent, 'x')!.message, /already ceased/);
   assert.equal(checkTransition({ ...cease, tasks: tasksOf('cease') }, 'cancelled', agent, 'x'), null);
+  // Once the connection has been changed, the request is finished, not cancelled.
+  const upgraded = snap({ kind: 'bandwidth_upgrade', state: 'in_fulfilment', connectionState: 'live', tasks: tasksOf('bandwidth_upgrade', ['skipped', 'done', 'done']) });
+  assert.match(checkTransition(upgraded, 'cancelled', agent, 'x')!.message, /already on its new product \(task 3, Change the bandwidth on the circuit\)/);
+  assert.equal(checkTransition({ ...upgraded, tasks: tasksOf('bandwidth_upgrade', ['skipped', 'done']) }, 'cancelled', agent, 'x'), null);
+  const moved = snap({ kind: 'move', state: 'in_fulfilment', connectionState: 'live', tasks: tasksOf('move', ['done', 'done', 'done']) });
+  assert.match(checkTransition(moved, 'cancelled', customer, 'x')!.message, /already at its new site/);
+});
+
+test('the tasks that change the connection are never skippable, so no upgrade or move is fulfilled without its change', () => {
+  const changing = Object.entries(TASK_PLANS).flatMap(([kind, plan]) => plan.filter((t) => t.changes).map((t) => ({ kind, ...t })));
+  assert.deepEqual(changing.map((t) => [t.kind, t.step, t.changes]), [['bandwidth_upgrade', 'change_bandwidth', 'product'], ['move', 'switch_over', 'site']]);
+  for (const t of changing) assert.equal(t.skippable, false, t.step);
 });
 
 test('approval: access always; other kinds when the product says so', () => {
@@ -198,20 +208,6 @@ test('upgrades, moves and ceases act on a live connection, towards something val
   assert.equal(checkExistingConnection('cease', 'live'), null);
   assert.match(checkExistingConnection('cease', 'ordered')!.message, /cancelled, not ceased/);
   assert.equal(checkExistingConnection('move', 'ceased')!.field, 'connectionId');
-  const now = { code: 'FTTC-40', bandwidthDownKbps: 40_000 };
-  const product = (over = {}) => ({ code: 'FTTP-330', kind: 'connection', state: 'active', bandwidthDownKbps: 330_000, ...over });
-  assert.equal(checkUpgrade(now, product()), null);
-  assert.match(checkUpgrade(now, product({ bandwidthDownKbps: 40_000 }))!.message, /no more than/);
-  assert.match(checkUpgrade(now, product({ state: 'withdrawn' }))!.message, /withdrawn/);
-  assert.match(checkUpgrade(now, product({ kind: 'service' }))!.message, /not a connection product/);
-  assert.match(checkUpgrade(now, product({ code: 'FTTC-40' }))!.message, /already/);
-  for (const r of [checkUpgrade(now, product({ bandwidthDownKbps: 1 }))]) assert.equal(r!.field, 'productCode');
-  const here = { siteId: 1, organisationId: 9 };
-  assert.equal(checkMove(here, { id: 2, organisationId: 9, state: 'active' }), null);
-  assert.match(checkMove(here, { id: 1, organisationId: 9, state: 'active' })!.message, /already/);
-  assert.match(checkMove(here, { id: 2, organisationId: 8, state: 'active' })!.message, /organisation/);
-  assert.match(checkMove(here, { id: 2, organisationId: 9, state: 'closed' })!.message, /closed/);
-  assert.equal(checkMove(here, { id: 2, organisationId: 8, state: 'active' })!.field, 'targetSiteId');
 });
 
 test('default titles say what is asked', () => {

@@ -164,3 +164,21 @@ export function siteRouterOf(tx: Tx, siteId: number) {
 export function popCi(tx: Tx, id: number) {
   return tx.selectFrom('configuration_item').select(['id', 'name', 'kind']).where('id', '=', id).executeTakeFirst();
 }
+
+/** The site routers that depend on the connection's CI: the links a move carries to the new site. */
+export function routerLinksOf(tx: Tx, ciId: number) {
+  return tx
+    .selectFrom('ci_relation as rel')
+    .innerJoin('configuration_item as router', 'router.id', 'rel.source_id')
+    .select(['rel.id', 'rel.kind', 'rel.source_id', 'rel.target_id', 'rel.redundancy_group', 'router.name as router_name'])
+    .where('rel.target_id', '=', ciId)
+    .where('rel.kind', '=', 'depends_on')
+    .where('router.kind', '=', 'site_router')
+    .orderBy('rel.id')
+    .execute();
+}
+
+/** The price the connection's own supplier asks for a product in the connection's region on a date. */
+export async function supplierPriceFor(tx: Tx, supplierId: number, productId: number, regionId: number | null, on: string) {
+  return (await pricesFor(tx, productId, regionId, on)).find((p) => p.supplier_id === supplierId);
+}

@@ -10,8 +10,9 @@ import { Page, PageQuery } from '../../core/http/schemas.ts';
 import { describeConstraint } from '../../core/http/problem-handler.ts';
 import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
 import { listConnections } from './queries.ts';
+import { moveConnection, upgradeConnection } from './changes.ts';
 import { ENTITY, getConnection, getQuotes, orderConnection, presentConnection, requestConnection, transitionConnection } from './service.ts';
-import { ConnectionListQuery, ConnectionParams, ConnectionSchema, CreateConnectionBody, OrderBody, QuoteSchema, QuotesSchema, TransitionBody } from './schemas.ts';
+import { ConnectionListQuery, ConnectionParams, ConnectionSchema, CreateConnectionBody, MoveBody, OrderBody, QuoteSchema, QuotesSchema, TransitionBody, UpgradeBody } from './schemas.ts';
 
 describeConstraint('connection_site_leg_key', 'siteId', 'the site already has an open connection on this leg');
 describeConstraint('connection_circuit_key', 'circuitReference', "another of this supplier's connections has this circuit reference");
@@ -71,6 +72,38 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
     schema: { tags, summary: 'Move a connection to its next state (If-Match required)', params: ConnectionParams, body: TransitionBody, response: { 200: Type.Ref('Connection') } },
     handler: async (request, reply) => {
       const row = await transitionConnection(ctx, principalOf(request), request.params.id, expectedVersion(request), request.body);
+      setEtag(reply, row.version);
+      return presentConnection(row);
+    },
+  });
+
+  app.post('/connections/:id/upgrade', {
+    config: access('connections:write'),
+    schema: {
+      tags,
+      summary: 'Upgrade a live connection to a faster product of the same resilience, at its supplier’s price (service desk; If-Match required)',
+      params: ConnectionParams,
+      body: UpgradeBody,
+      response: { 200: Type.Ref('Connection') },
+    },
+    handler: async (request, reply) => {
+      const row = await upgradeConnection(ctx, principalOf(request), request.params.id, expectedVersion(request), request.body);
+      setEtag(reply, row.version);
+      return presentConnection(row);
+    },
+  });
+
+  app.post('/connections/:id/move', {
+    config: access('connections:write'),
+    schema: {
+      tags,
+      summary: 'Move a live connection to another site of its organisation: its leg there, its prefix allocated for that site, its CI re-hung (service desk; If-Match required)',
+      params: ConnectionParams,
+      body: MoveBody,
+      response: { 200: Type.Ref('Connection') },
+    },
+    handler: async (request, reply) => {
+      const row = await moveConnection(ctx, principalOf(request), request.params.id, expectedVersion(request), request.body);
       setEtag(reply, row.version);
       return presentConnection(row);
     },

@@ -110,6 +110,26 @@ export const TransitionBody = Type.Object(
 );
 export type Transition = Static<typeof TransitionBody>;
 
+export const UpgradeBody = Type.Object(
+  {
+    productCode: Type.String({
+      minLength: 1,
+      maxLength: 50,
+      description: 'An active connection product with more bandwidth down and the same resilience, priced by the connection’s supplier in its region',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type Upgrade = Static<typeof UpgradeBody>;
+
+export const MoveBody = Type.Object(
+  {
+    targetSiteId: Type.Integer({ minimum: 1, description: 'Another active site of the same organisation, with room for the connection' }),
+  },
+  { additionalProperties: false },
+);
+export type Move = Static<typeof MoveBody>;
+
 export const CONNECTION_SORTS = ['id', 'updatedAt'] as const;
 
 export const ConnectionListQuery = PageQuery(CONNECTION_SORTS, {

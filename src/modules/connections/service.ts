@@ -126,7 +126,7 @@ const JOURNAL_FIELDS = [
   'requestedOn', 'quotedOn', 'orderedOn', 'surveyedOn', 'installedOn', 'liveOn', 'ceasedOn', 'cancelledOn',
 ] as const;
 
-async function journal(tx: Tx, ctx: AppContext, principal: Principal, action: string, before: ConnectionRow | undefined, after: ConnectionRow, summary: string) {
+export async function journal(tx: Tx, ctx: AppContext, principal: Principal, action: string, before: ConnectionRow | undefined, after: ConnectionRow, summary: string) {
   await ctx.journal.record(tx, actorOf(principal), {
     action,
     entityType: ENTITY,
@@ -139,7 +139,7 @@ async function journal(tx: Tx, ctx: AppContext, principal: Principal, action: st
 }
 
 /** n3sp keeps the address plan and the CMDB in step with the connection, on the caller's behalf. */
-const writerFor = (principal: Principal) => ({ actor: actorOf(principal), scope: { kind: 'network' as const } });
+export const writerFor = (principal: Principal) => ({ actor: actorOf(principal), scope: { kind: 'network' as const } });
 
 export async function getConnection(ctx: AppContext, principal: Principal, id: number): Promise<ConnectionRow> {
   const row = await findConnection(ctx.db, principal.scope, id);
@@ -318,17 +318,45 @@ async function checkPop(tx: Tx, popId: number | undefined): Promise<number | und
   return pop.id;
 }
 
-/** Sets a CI's state or external reference in the caller's transaction, journaled as a CMDB change. */
-async function changeCi(tx: Tx, ctx: AppContext, principal: Principal, row: ConnectionRow, patch: { state?: string; externalRef?: string }) {
+export interface CiPatch {
+  state?: string;
+  externalRef?: string;
+  name?: string;
+  siteId?: number;
+  /** Merged onto the CI's attributes: the connection's product, prefix and leg as they now are. */
+  attributes?: Record<string, unknown>;
+}
+const CI_FIELDS = ['state', 'externalRef', 'name', 'siteId', 'attributes'] as const;
+
+/**
+ * Changes the connection's CI in the caller's transaction, journaled as a CMDB change. The CMDB
+ * has no in-transaction update, and the connection's CI follows the connection, so it is done here.
+ */
+export async function changeCi(tx: Tx, ctx: AppContext, principal: Principal, row: ConnectionRow, patch: CiPatch) {
   if (row.ci_id === null) return;
-  const before = await tx.selectFrom('configuration_item').select(['state', 'external_ref']).where('id', '=', row.ci_id).executeTakeFirst();
-  if (!before) return;
-  const after = { state: patch.state ?? before.state, externalRef: patch.externalRef ?? before.external_ref };
-  const changes = changedFields({ state: before.state, externalRef: before.external_ref }, after, ['state', 'externalRef']);
+  const found = await tx.selectFrom('configuration_item').select(['state', 'external_ref', 'name', 'site_id', 'attributes']).where('id', '=', row.ci_id).executeTakeFirst();
+  if (!found) return;
+  const before = { state: found.state, externalRef: found.external_ref, name: found.name, siteId: found.site_id, attributes: found.attributes as Record<string, unknown> };
+  const after = {
+    state: patch.state ?? before.state,
+    externalRef: patch.externalRef ?? before.externalRef,
+    name: patch.name ?? before.name,
+    siteId: patch.siteId ?? before.siteId,
+    attributes: patch.attributes ? { ...before.attributes, ...patch.attributes } : before.attributes,
+  };
+  const changes = changedFields(before, after, CI_FIELDS);
   if (!changes.length) return;
   await tx
     .updateTable('configuration_item')
-    .set((eb) => ({ state: after.state, external_ref: after.externalRef, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .set((eb) => ({
+      state: after.state,
+      external_ref: after.externalRef,
+      name: after.name,
+      site_id: after.siteId,
+      attributes: JSON.stringify(after.attributes),
+      updated_at: new Date(),
+      version: eb('version', '+', 1),
+    }))
     .where('id', '=', row.ci_id)
     .execute();
   await ctx.journal.record(tx, actorOf(principal), {
@@ -515,6 +543,6 @@ export const connectionChanges = {
     if (!changeListeners.includes(listener)) changeListeners.push(listener);
   },
 };
-async function announce(tx: Tx, ctx: AppContext, change: ConnectionChange): Promise<void> {
+export async function announce(tx: Tx, ctx: AppContext, change: ConnectionChange): Promise<void> {
   for (const listener of changeListeners) await listener(tx, ctx, change);
 }

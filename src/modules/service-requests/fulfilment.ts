@@ -9,6 +9,7 @@ import {
   allTasksClosed,
   AUTO_CLOSE_DAYS,
   checkDecision,
+  checkExistingConnection,
   checkTaskAction,
   checkTransition,
   tasksCompletedByConnection,
@@ -17,11 +18,14 @@ import {
   type RequestKind,
   type RequestState,
 } from '../../domain/request-lifecycle.ts';
+import type { ConnectionState } from '../../domain/connection-lifecycle.ts';
 import { recordClockEvent, type RecordEvent } from '../service-levels/clocks.ts';
 import { emailReplies } from '../notifications/notify.ts';
 import { connectionChanges, transitionIn, type ConnectionChange } from '../connections/service.ts';
+import { moveIn, upgradeIn } from '../connections/changes.ts';
 import { lockConnection } from '../connections/queries.ts';
 import { linkedConnectionId, lockRequestsOfConnection, tasksOf, userById, userSeesOrganisation, type RequestRow, type TaskRow } from './queries.ts';
+import type { RequestDetails } from './schemas.ts';
 import {
   actorFacts,
   insertNote,
@@ -202,7 +206,9 @@ function laterOf(day: string, connection: { requested_on: string; quoted_on: str
 
 /**
  * Completes or skips the next task. Completing a cease's "cease the circuit" ceases the
- * connection through its lifecycle in the same transaction; the last task fulfils the request.
+ * connection through its lifecycle in the same transaction; completing an upgrade's "change the
+ * bandwidth" or a move's "move the service" changes the connection's product or site (see
+ * changeConnection); the last task fulfils the request.
  */
 export async function workTask(ctx: AppContext, principal: Principal, id: number, taskId: number, action: 'complete' | 'skip', text?: string): Promise<RequestRow> {
   return inTransaction(ctx, async (tx) => {
@@ -225,7 +231,9 @@ export async function workTask(ctx: AppContext, principal: Principal, id: number
     }
     const task = tasks.find((t) => t.id === taskId)!;
     await closeTask(tx, ctx, { actor: actorOf(principal), userId: principal.userId || null }, row, task, action === 'complete' ? 'done' : 'skipped', text ?? null);
-    const drives = templateOf(row.kind as RequestKind, task.step)?.drives;
+    const template = templateOf(row.kind as RequestKind, task.step);
+    if (action === 'complete' && template?.changes && row.connection_id !== null) await changeConnection(tx, ctx, principal, row, template.changes);
+    const drives = template?.drives;
     if (action === 'complete' && drives && row.connection_id !== null) {
       const connection = await lockConnection(tx, { kind: 'network' }, row.connection_id);
       if (connection && connection.state !== drives) {
@@ -235,6 +243,32 @@ export async function workTask(ctx: AppContext, principal: Principal, id: number
     await advance(tx, ctx, actorOf(principal), id);
     return reload(tx, id);
   });
+}
+
+/**
+ * Puts the request's connection on the product, or at the site, the request asked for, through
+ * the connections service in the task's transaction, and journals it on the request too. Whatever
+ * the connection refuses (ceased meanwhile, the product withdrawn or no longer priced by its
+ * supplier, the site closed or full) refuses the task, naming the request's field, and the
+ * transaction takes nothing with it.
+ */
+async function changeConnection(tx: Tx, ctx: AppContext, principal: Principal, row: RequestRow, change: 'product' | 'site'): Promise<void> {
+  const connection = (await lockConnection(tx, { kind: 'network' }, row.connection_id!))!;
+  const notLive = checkExistingConnection(row.kind as RequestKind, connection.state as ConnectionState);
+  if (notLive) throw problems.unprocessable(notLive.field, `connection ${connection.id} ${notLive.message}`);
+  const by = onBehalfOf(principal);
+  if (change === 'product') {
+    const after = await upgradeIn(tx, ctx, by, connection.id, connection.version, { productCode: row.product_code! });
+    await journalEvent(tx, ctx, actorOf(principal), row, 'connection_upgraded', `Connection ${connection.id} is now on ${after.product_code}`, [
+      { field: 'connection.product', before: connection.product_code, after: after.product_code },
+    ]);
+  } else {
+    const target = (row.details as RequestDetails).targetSite!;
+    const after = await moveIn(tx, ctx, by, connection.id, connection.version, { targetSiteId: target.id });
+    await journalEvent(tx, ctx, actorOf(principal), row, 'connection_moved', `Connection ${connection.id} is now at ${after.site_name}`, [
+      { field: 'connection.site', before: { id: connection.site_id, name: connection.site_name }, after: { id: after.site_id, name: after.site_name } },
+    ]);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,9 +9,7 @@ import { changedFields } from '../../domain/journal-changes.ts';
 import {
   AUTO_CLOSE_DAYS,
   checkExistingConnection,
-  checkMove,
   checkShape,
-  checkUpgrade,
   defaultTitle,
   initialState,
   manualNextStates,
@@ -28,9 +26,12 @@ import {
   type TaskState,
 } from '../../domain/request-lifecycle.ts';
 import type { ConnectionState } from '../../domain/connection-lifecycle.ts';
+import { checkMove } from '../../domain/connection-changes.ts';
 import { clocksOf, startClocks, subjectChanged, type ClockSubject, type ClockSummary } from '../service-levels/clocks.ts';
 import { notify, type NotificationEvent, type Recipient } from '../notifications/notify.ts';
 import { requestConnection } from '../connections/service.ts';
+import { planUpgrade } from '../connections/changes.ts';
+import { findConnection } from '../connections/queries.ts';
 import {
   approversToTell,
   connectionInScope,
@@ -61,8 +62,9 @@ export const isStaff = (p: Principal) => p.scope.kind === 'network';
 export const actorFacts = (p: Principal): Actor => ({ userId: p.userId, roles: p.roles, customer: !isStaff(p) });
 
 /** A refusal from the pure rules, as problem details naming its field. */
-export function refuse(r: Refusal): never {
+export function refuse(r: Refusal | { status: 409 | 422; field: string; message: string }): never {
   if (r.status === 403) throw new Problem(403, 'forbidden', 'Not allowed', r.message, [{ field: r.field, message: r.message }]);
+  if (r.status === 409) throw problems.conflict(r.field, r.message);
   throw problems.unprocessable(r.field, r.message);
 }
 
@@ -323,11 +325,8 @@ async function resolveRequest(tx: Tx, principal: Principal, input: CreateRequest
     if (kind === 'bandwidth_upgrade') {
       const target = await productByCode(tx, input.productCode!);
       if (!target) throw problems.unprocessable('productCode', 'is not a product in the catalogue');
-      const wrong = checkUpgrade(
-        { code: connection.product_code, bandwidthDownKbps: connection.bandwidth_down_kbps },
-        { code: target.code, kind: target.kind, state: target.state, bandwidthDownKbps: target.bandwidth_down_kbps },
-      );
-      if (wrong) refuse(wrong);
+      // The connection's own rules (faster, same resilience, priced by its supplier) answer now, not when the desk reaches the task.
+      await planUpgrade(tx, (await findConnection(tx, { kind: 'network' }, connection.id))!, target.code);
       productId = target.id;
       requiresApproval = target.requires_approval;
       details.fromProduct = { code: connection.product_code, bandwidthDownKbps: connection.bandwidth_down_kbps };
