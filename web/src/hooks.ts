@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { api, ApiError, type Page, type Query } from './api.ts';
 
 export interface Loaded<T> {
@@ -114,4 +115,63 @@ export function usePageTitle(title: string | null) {
     shownOnce = true;
   }, [title]);
   return heading;
+}
+
+/** One filter's value in a search form's draft, and how to change it. */
+export interface FilterControl {
+  value: string;
+  set(value: string): void;
+}
+
+export interface Filters<K extends string> {
+  /** What the address asks for now (each filter not in it at its default): what the list shows. */
+  applied: Record<K, string>;
+  /** What the form holds, not yet searched for. */
+  draft: Record<K, string>;
+  field(key: K): FilterControl;
+  /** A filter other than the order (`sort`) is away from its default, so an empty list means "nothing matches". */
+  filtered: boolean;
+  /** Something in the address differs from the defaults: there is something to clear. */
+  changed: boolean;
+  submit(event: FormEvent): void;
+  clear(): void;
+}
+
+/**
+ * A list page's search form. The filters live in the address, so a search can be shared and the
+ * back button works; the form edits a draft that follows the address. A filter at its default is
+ * left out of the address, and the address's other parameters (a map's extent) are kept.
+ */
+export function useFilters<K extends string>(defaults: Record<K, string>): Filters<K> {
+  const keys = Object.keys(defaults) as K[];
+  const [params, setParams] = useSearchParams();
+  const read = () => Object.fromEntries(keys.map((k) => [k, params.get(k) || defaults[k]])) as Record<K, string>;
+  const applied = read();
+  const address = params.toString();
+  const [draft, setDraft] = useState(applied);
+  useEffect(() => setDraft(read()), [address]); // eslint-disable-line react-hooks/exhaustive-deps
+  const away = (k: K) => applied[k] !== defaults[k];
+
+  function withFilters(values: Partial<Record<K, string>>) {
+    const next = new URLSearchParams(params);
+    for (const k of keys) {
+      const value = values[k]?.trim();
+      if (value && value !== defaults[k]) next.set(k, value);
+      else next.delete(k);
+    }
+    return next;
+  }
+
+  return {
+    applied,
+    draft,
+    field: (key) => ({ value: draft[key], set: (value) => setDraft((d) => ({ ...d, [key]: value })) }),
+    filtered: keys.some((k) => k !== 'sort' && away(k)),
+    changed: keys.some(away),
+    submit(event) {
+      event.preventDefault();
+      setParams(withFilters(draft));
+    },
+    clear: () => setParams(withFilters({})),
+  };
 }

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { api, ApiError, type Query } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ShowMore } from '../components/PagedList.tsx';
 import { usePagedList } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import { useSession } from '../session.tsx';
@@ -56,11 +57,7 @@ export function OutageHistory({ query, title = 'Outage history', headingLevel = 
           </table>
         </div>
       )}
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more outages'}
-        </button>
-      )}
+      <ShowMore list={list} label="Show more outages" />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { ProblemMessage } from './ProblemMessage.tsx';
+import { ShowMore } from './PagedList.tsx';
 import { usePagedList } from '../hooks.ts';
 import { fieldLabel, formatDate, formatDateTime, formatValue, kindLabel, stateLabel } from '../labels.ts';
 import type { JournalEntry } from '../types.ts';
@@ -64,11 +65,7 @@ export function Journal({ path, refresh }: { path: string; refresh: number }) {
           </li>
         ))}
       </ol>
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show older entries'}
-        </button>
-      )}
+      <ShowMore list={list} label="Show older entries" />
     </section>
   );
 }

@@ -2,12 +2,23 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, ApiError, type Page } from '../api.ts';
 import { Field, FormProblem } from '../components/Field.tsx';
+import { ItemTable, type Column } from '../components/ItemTable.tsx';
+import { ResultCount, ShowMore } from '../components/PagedList.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import type { Site } from '../network/types.ts';
 import { StateTagFor } from './bits.tsx';
 import { urgencyText, type Incident, type IncidentSettings, type IncidentSummary } from './types.ts';
+
+const COLUMNS: Column<IncidentSummary>[] = [
+  { head: 'Reference', cell: (i) => <Link to={`/incidents/${i.id}`}>{i.number}</Link> },
+  { head: 'What is wrong', cell: (i) => i.title },
+  { head: 'Site', cell: (i) => i.site?.name ?? i.organisation.name },
+  { head: 'State', cell: (i) => <StateTagFor state={i.state} customer /> },
+  { head: 'Reported', cell: (i) => formatDateTime(i.createdAt), className: 'nowrap' },
+  { head: 'Last update', cell: (i) => formatDateTime(i.updatedAt), className: 'nowrap' },
+];
 
 /**
  * The portal: a practice reports a fault on one of its own sites, and follows its incidents. The
@@ -36,48 +47,13 @@ export function CustomerIncidents() {
             </select>
           </div>
         </form>
-        {list.error && <ProblemMessage error={list.error} />}
-        <p className="result-count" role="status">
-          {!list.loaded ? 'Loading your incidents…' : list.items.length === 0 ? (show === 'all' ? 'Nothing has been reported yet.' : 'You have no open incidents.') : `Showing ${list.items.length} ${list.items.length === 1 ? 'incident' : 'incidents'}${list.hasMore ? '; there are more' : ''}.`}
-        </p>
+        <ResultCount list={list} noun={['incident', 'incidents']} empty={show === 'all' ? 'Nothing has been reported yet.' : 'You have no open incidents.'} />
         {list.items.length > 0 && (
           <div className="table-scroll" role="region" aria-label="Your incidents found" tabIndex={0}>
-            <table className="table">
-              <caption className="visually-hidden">Your organisation's incidents, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Reference</th>
-                  <th scope="col">What is wrong</th>
-                  <th scope="col">Site</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Reported</th>
-                  <th scope="col">Last update</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((i) => (
-                  <tr key={i.id}>
-                    <td>
-                      <Link to={`/incidents/${i.id}`}>{i.number}</Link>
-                    </td>
-                    <td>{i.title}</td>
-                    <td>{i.site?.name ?? i.organisation.name}</td>
-                    <td>
-                      <StateTagFor state={i.state} customer />
-                    </td>
-                    <td className="nowrap">{formatDateTime(i.createdAt)}</td>
-                    <td className="nowrap">{formatDateTime(i.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ItemTable caption="Your organisation's incidents, newest first" columns={COLUMNS} items={list.items} rowKey={(i) => i.id} />
           </div>
         )}
-        {list.hasMore && (
-          <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-            {list.loading ? 'Loading…' : 'Show more'}
-          </button>
-        )}
+        <ShowMore list={list} />
       </section>
     </>
   );

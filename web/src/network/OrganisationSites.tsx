@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ShowMore } from '../components/PagedList.tsx';
 import { StateTag } from '../components/StateTag.tsx';
 import { usePagedList } from '../hooks.ts';
 import { siteKindLabel } from './labels.ts';
@@ -20,11 +21,7 @@ export function OrganisationSites({ odsCode }: { odsCode: string }) {
           </li>
         ))}
       </ul>
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
-      )}
+      <ShowMore list={list} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ShowMore } from '../components/PagedList.tsx';
 import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import { GroupsChart, MonthsChart } from '../availability/Charts.tsx';
@@ -200,11 +201,7 @@ export function AvailabilityPage() {
             </table>
           </div>
         )}
-        {missed.hasMore && (
-          <button type="button" className="button button--secondary" onClick={missed.loadMore} disabled={missed.loading}>
-            {missed.loading ? 'Loading…' : 'Show more'}
-          </button>
-        )}
+        <ShowMore list={missed} />
       </section>
     </>
   );

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Journal } from '../components/Journal.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
-import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
+import type { Column } from '../components/ItemTable.tsx';
+import { ListSection } from '../components/PagedList.tsx';
+import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime, formatValue } from '../labels.ts';
 import { CiGraph } from '../network/CiGraph.tsx';
 import { ciKindCount, ciKindLabel, ciStateLabel, relationLabel } from '../network/labels.ts';
@@ -183,44 +185,22 @@ function ImpactSummary({ impact }: { impact: Impact }) {
 }
 
 function Relations({ ci }: { ci: ConfigurationItem }) {
-  const list = usePagedList<Relation>(`/cis/${ci.id}/relations`, { direction: 'both', limit: 50 });
-  return (
-    <section aria-labelledby="relations-heading">
-      <h2 id="relations-heading">Relations</h2>
-      {list.error && <ProblemMessage error={list.error} />}
-      {list.loaded && list.items.length === 0 && <p>This item has no relations.</p>}
-      {list.items.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">Relations of {ci.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">Relation</th>
-              <th scope="col">To</th>
-              <th scope="col">Alternatives group</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((r) => (
-              <tr key={r.id}>
-                <td>{r.source.id === ci.id ? <strong>{r.source.name}</strong> : <Link to={`/configuration/${r.source.id}`}>{r.source.name}</Link>}</td>
-                <td>{relationLabel(r.kind)}</td>
-                <td>
-                  {r.target.id === ci.id ? <strong>{r.target.name}</strong> : <Link to={`/configuration/${r.target.id}`}>{r.target.name}</Link>} <span className="muted">{ciKindLabel(r.target.kind)}</span>
-                </td>
-                <td>{r.redundancyGroup ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
-      )}
-    </section>
-  );
+  // This item itself is named in bold; the other end of each relation is a link to it.
+  const end = (other: { id: number; name: string }) => (other.id === ci.id ? <strong>{other.name}</strong> : <Link to={`/configuration/${other.id}`}>{other.name}</Link>);
+  const columns: Column<Relation>[] = [
+    { head: 'From', cell: (r) => end(r.source) },
+    { head: 'Relation', cell: (r) => relationLabel(r.kind) },
+    {
+      head: 'To',
+      cell: (r) => (
+        <>
+          {end(r.target)} <span className="muted">{ciKindLabel(r.target.kind)}</span>
+        </>
+      ),
+    },
+    { head: 'Alternatives group', cell: (r) => r.redundancyGroup ?? '—' },
+  ];
+  return <ListSection id="relations" title="Relations" caption={`Relations of ${ci.name}`} path={`/cis/${ci.id}/relations`} query={{ direction: 'both' }} empty="This item has no relations." columns={columns} rowKey={(r) => r.id} />;
 }
 
 function RootCauseCandidates({ ci }: { ci: ConfigurationItem }) {

@@ -1,8 +1,10 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { Page, Query } from '../api.ts';
-import { ProblemMessage } from '../components/ProblemMessage.tsx';
-import { usePageTitle, useResource } from '../hooks.ts';
+import { FilterBar, FilterCheck, FilterSelect, FilterText } from '../components/FilterBar.tsx';
+import { ItemTable, type Column } from '../components/ItemTable.tsx';
+import { ResultCount, ShowMore } from '../components/PagedList.tsx';
+import { useFilters, usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import { BulkActions } from '../incidents/BulkActions.tsx';
 import { CustomerIncidents } from '../incidents/CustomerIncidents.tsx';
@@ -20,17 +22,18 @@ export function IncidentsPage() {
   return <Queue />;
 }
 
-const FIELDS = ['state', 'priority', 'team', 'assignee', 'supplier', 'organisation', 'q', 'sort', 'major', 'breached'] as const;
-type Filters = Record<(typeof FIELDS)[number], string>;
+const SORTS = {
+  slaDueAt: 'SLA due, soonest first',
+  '-number': 'Number, newest first',
+  '-updatedAt': 'Recently updated',
+};
 
-const SORTS: Array<[string, string]> = [
-  ['slaDueAt', 'SLA due, soonest first'],
-  ['-number', 'Number, newest first'],
-  ['-updatedAt', 'Recently updated'],
-];
+const STATES = [['open', 'Open (not yet resolved)'], ...INCIDENT_STATES.map((s) => [s, stateLabel(s)] as const), ['all', 'Any state']] as const;
+
+const ASSIGNEES = { me: 'Assigned to me', none: 'Assigned to no one' };
 
 /** Open work is sorted by when its resolution target falls due; anything else by number. */
-function sortFor(filters: Filters): string {
+function sortFor(filters: { sort: string; state: string }): string {
   if (filters.sort) return filters.sort;
   return filters.state === 'open' ? 'slaDueAt' : '-number';
 }
@@ -44,55 +47,35 @@ function Queue() {
   const { self, can } = useSession();
   const desk = self?.scope === 'network';
   const canWrite = desk && can('incidents:write');
-  const [params, setParams] = useSearchParams();
-  const read = (): Filters => {
-    const f = Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ''])) as Filters;
-    if (!f.state) f.state = 'open';
-    return f;
-  };
-  const filters = read();
-  const address = params.toString();
-  const [draft, setDraft] = useState(filters);
-  useEffect(() => setDraft(read()), [address]); // eslint-disable-line react-hooks/exhaustive-deps
-  const sort = sortFor(filters);
+  const filters = useFilters({ q: '', state: 'open', priority: '', team: '', assignee: '', supplier: '', organisation: '', sort: '', major: '', breached: '' });
+  const { applied } = filters;
+  const filterKey = JSON.stringify(applied);
+  const sort = sortFor(applied);
   const query = useMemo<Query>(
     () => ({
-      state: filters.state === 'all' ? undefined : filters.state,
-      priority: filters.priority,
-      team: filters.team,
-      assignee: filters.assignee,
-      supplier: filters.supplier,
-      organisation: filters.organisation,
-      q: filters.q,
-      major: filters.major === 'true' ? true : undefined,
-      breached: filters.breached === 'true' ? true : undefined,
+      state: applied.state === 'all' ? undefined : applied.state,
+      priority: applied.priority,
+      team: applied.team,
+      assignee: applied.assignee,
+      supplier: applied.supplier,
+      organisation: applied.organisation,
+      q: applied.q,
+      major: applied.major === 'true' ? true : undefined,
+      breached: applied.breached === 'true' ? true : undefined,
       sort,
     }),
-    [address], // eslint-disable-line react-hooks/exhaustive-deps
+    [filterKey], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const list = useLiveList<IncidentSummary>('/incidents', query);
   const settings = useResource<IncidentSettings>('/incident-settings');
   const teams = useResource<Page<Team>>(can('teams:read') ? '/teams' : null, { active: true, limit: 100 });
   const suppliers = useResource<Page<Supplier>>(desk && can('suppliers:read') ? '/suppliers' : null, { state: 'active', sort: 'name', limit: 100 });
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
-  useEffect(() => setSelected(new Set()), [address]);
+  useEffect(() => setSelected(new Set()), [filterKey]);
   const [now, setNow] = useState(Date.now());
   useEffect(() => setNow(Date.now()), [list.checkedAt]);
   const heading = usePageTitle('Incidents');
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const next = new URLSearchParams();
-    for (const [key, value] of Object.entries(draft)) {
-      const v = value.trim();
-      if (!v || (key === 'state' && v === 'open')) continue;
-      next.set(key, key === 'organisation' || key === 'supplier' ? v.toUpperCase() : v);
-    }
-    setParams(next);
-  }
-  const filtered = FIELDS.some((f) => f !== 'sort' && f !== 'state' && filters[f]) || filters.state !== 'open';
-  const set = (key: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
-  const tick = (key: 'major' | 'breached') => (e: { target: { checked: boolean } }) => setDraft({ ...draft, [key]: e.target.checked ? 'true' : '' });
   const shown = list.items;
   const allSelected = shown.length > 0 && shown.every((i) => selected.has(i.id));
   const toggle = (id: number) => setSelected((s) => {
@@ -101,6 +84,44 @@ function Queue() {
     else next.add(id);
     return next;
   });
+  const columns: Array<Column<IncidentSummary> | false> = [
+    canWrite && {
+      head: <input type="checkbox" aria-label="Select every incident shown" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(shown.map((i) => i.id)))} />,
+      cell: (i) => <input type="checkbox" aria-label={`Select ${i.number}`} checked={selected.has(i.id)} onChange={() => toggle(i.id)} />,
+      className: 'queue__select',
+    },
+    {
+      head: 'Incident',
+      cell: (i) => (
+        <>
+          <Link to={`/incidents/${i.id}`}>{i.number}</Link> {i.major && <span className="tag tag--red">Major</span>} {list.updated.has(i.id) && <span className="tag tag--blue">Updated</span>}
+          <br />
+          {i.title}
+          {i.parent && (
+            <span className="muted">
+              <br />
+              Linked to {i.parent.number}
+            </span>
+          )}
+        </>
+      ),
+    },
+    { head: 'Priority', cell: (i) => <PriorityTag priority={i.priority} /> },
+    { head: 'State', cell: (i) => <StateTagFor state={i.state} /> },
+    {
+      head: 'Where',
+      cell: (i) => (
+        <>
+          {i.site?.name ?? i.organisation.name}
+          <br />
+          <span className="muted">{i.organisation.odsCode}</span>
+        </>
+      ),
+    },
+    { head: 'With', cell: (i) => <WithWhom incident={i} /> },
+    { head: 'SLA due', cell: (i) => <DueCell dueAt={i.slaDueAt} state={i.state} now={now} /> },
+    { head: 'Updated', cell: (i) => <time dateTime={i.updatedAt}>{formatDateTime(i.updatedAt)}</time>, className: 'nowrap' },
+  ];
 
   return (
     <>
@@ -115,122 +136,38 @@ function Queue() {
           </Link>
         )}
       </div>
-      <form className="filters" role="search" aria-label="Incidents" onSubmit={submit}>
-        <div className="field field--grow">
-          <label htmlFor="incident-q">Number or words</label>
-          <input id="incident-q" type="search" value={draft.q} onChange={set('q')} maxLength={200} />
-        </div>
-        <div className="field">
-          <label htmlFor="incident-state">State</label>
-          <select id="incident-state" value={draft.state} onChange={set('state')}>
-            <option value="open">Open (not yet resolved)</option>
-            {INCIDENT_STATES.map((s) => (
-              <option key={s} value={s}>
-                {stateLabel(s)}
-              </option>
-            ))}
-            <option value="all">Any state</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="incident-priority">Priority</label>
-          <select id="incident-priority" value={draft.priority} onChange={set('priority')}>
-            <option value="">Any priority</option>
-            {settings.data?.matrix.priorities.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </div>
-        {teams.data && (
-          <div className="field">
-            <label htmlFor="incident-team">Team</label>
-            <select id="incident-team" value={draft.team} onChange={set('team')}>
-              <option value="">Any team</option>
-              {teams.data.items.map((t) => (
-                <option key={t.id} value={t.code}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        {desk && (
-          <div className="field">
-            <label htmlFor="incident-assignee">Assignee</label>
-            <select id="incident-assignee" value={draft.assignee} onChange={set('assignee')}>
-              <option value="">Anyone or no one</option>
-              <option value="me">Assigned to me</option>
-              <option value="none">Assigned to no one</option>
-            </select>
-          </div>
-        )}
-        {suppliers.data && (
-          <div className="field">
-            <label htmlFor="incident-supplier">Supplier</label>
-            <select id="incident-supplier" value={draft.supplier} onChange={set('supplier')}>
-              <option value="">Any or none</option>
-              {suppliers.data.items.map((s) => (
-                <option key={s.id} value={s.code}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        {desk && (
-          <div className="field">
-            <label htmlFor="incident-organisation">Organisation ODS code</label>
-            <input id="incident-organisation" className="input--short" value={draft.organisation} onChange={set('organisation')} maxLength={12} />
-          </div>
-        )}
-        <div className="field">
-          <label htmlFor="incident-sort">Sort by</label>
-          <select id="incident-sort" value={draft.sort || sortFor(draft)} onChange={set('sort')}>
-            {SORTS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+      <FilterBar label="Incidents" filters={filters}>
+        <FilterText id="incident-q" label="Number or words" field={filters.field('q')} search maxLength={200} />
+        <FilterSelect id="incident-state" label="State" field={filters.field('state')} choices={STATES} />
+        <FilterSelect id="incident-priority" label="Priority" field={filters.field('priority')} any="Any priority" choices={(settings.data?.matrix.priorities ?? []).map((p) => [p, p] as const)} />
+        {teams.data && <FilterSelect id="incident-team" label="Team" field={filters.field('team')} any="Any team" choices={teams.data.items.map((t) => [t.code, t.name] as const)} />}
+        {desk && <FilterSelect id="incident-assignee" label="Assignee" field={filters.field('assignee')} any="Anyone or no one" choices={ASSIGNEES} />}
+        {suppliers.data && <FilterSelect id="incident-supplier" label="Supplier" field={filters.field('supplier')} any="Any or none" choices={suppliers.data.items.map((s) => [s.code, s.name] as const)} />}
+        {desk && <FilterText id="incident-organisation" label="Organisation ODS code" field={filters.field('organisation')} upper short maxLength={12} />}
+        <FilterSelect id="incident-sort" label="Sort by" field={{ ...filters.field('sort'), value: sortFor(filters.draft) }} choices={SORTS} />
         <div className="field filters__checks">
-          <div className="check">
-            <input id="incident-major" type="checkbox" checked={draft.major === 'true'} onChange={tick('major')} />
-            <label htmlFor="incident-major">Major incidents only</label>
-          </div>
-          <div className="check">
-            <input id="incident-breached" type="checkbox" checked={draft.breached === 'true'} onChange={tick('breached')} />
-            <label htmlFor="incident-breached">Breached only</label>
-          </div>
+          <FilterCheck id="incident-major" label="Major incidents only" field={filters.field('major')} />
+          <FilterCheck id="incident-breached" label="Breached only" field={filters.field('breached')} />
         </div>
-        <div className="filters__actions">
-          <button type="submit" className="button">
-            Search
-          </button>
-          {filtered && (
-            <button type="button" className="button button--secondary" onClick={() => setParams(new URLSearchParams())}>
-              Clear
-            </button>
-          )}
-        </div>
-      </form>
-      {list.error && <ProblemMessage error={list.error} />}
-      <div className="queue-status">
-        <p className="result-count" role="status" aria-live="polite">
-          {!list.loaded ? 'Loading incidents…' : countText(shown.length, list.hasMore, filtered)}
-          {list.updated.size > 0 && ` ${list.updated.size === 1 ? 'One incident has' : `${list.updated.size} incidents have`} changed since you opened the queue.`}
-        </p>
-        {list.checkedAt && (
-          <p className="muted queue-status__checked">
-            Kept up to date: last checked at <time dateTime={list.checkedAt.toISOString()}>{list.checkedAt.toLocaleTimeString('en-GB')}</time>{' '}
-            <button type="button" className="link-button" onClick={list.refresh}>
-              Check now
-            </button>
-          </p>
-        )}
-      </div>
+      </FilterBar>
+      <ResultCount
+        list={list}
+        noun={['incident', 'incidents']}
+        filtered={filters.filtered}
+        empty="There are no open incidents."
+        aside={
+          list.checkedAt && (
+            <p className="muted queue-status__checked">
+              Kept up to date: last checked at <time dateTime={list.checkedAt.toISOString()}>{list.checkedAt.toLocaleTimeString('en-GB')}</time>{' '}
+              <button type="button" className="link-button" onClick={list.refresh}>
+                Check now
+              </button>
+            </p>
+          )
+        }
+      >
+        {list.updated.size > 0 && ` ${list.updated.size === 1 ? 'One incident has' : `${list.updated.size} incidents have`} changed since you opened the queue.`}
+      </ResultCount>
       {canWrite && shown.length > 0 && (
         <BulkActions
           selected={shown.filter((i) => selected.has(i.id))}
@@ -244,93 +181,31 @@ function Queue() {
       {shown.length > 0 && (
         // On a narrow screen the table scrolls sideways inside its own region, which keyboard users can focus to scroll.
         <div className="table-scroll" role="region" aria-label="Incidents found" tabIndex={0}>
-          <table className="table queue">
-            <caption className="visually-hidden">Incidents, {SORTS.find(([v]) => v === sort)?.[1] ?? sort}</caption>
-            <thead>
-              <tr>
-                {canWrite && (
-                  <th scope="col" className="queue__select">
-                    <input type="checkbox" aria-label="Select every incident shown" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(shown.map((i) => i.id)))} />
-                  </th>
-                )}
-                <th scope="col">Incident</th>
-                <th scope="col">Priority</th>
-                <th scope="col">State</th>
-                <th scope="col">Where</th>
-                <th scope="col">With</th>
-                <th scope="col">SLA due</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((i) => (
-                <tr key={i.id} className={list.updated.has(i.id) ? 'queue__row--updated' : undefined}>
-                  {canWrite && (
-                    <td className="queue__select">
-                      <input type="checkbox" aria-label={`Select ${i.number}`} checked={selected.has(i.id)} onChange={() => toggle(i.id)} />
-                    </td>
-                  )}
-                  <td>
-                    <Link to={`/incidents/${i.id}`}>{i.number}</Link> {i.major && <span className="tag tag--red">Major</span>}{' '}
-                    {list.updated.has(i.id) && <span className="tag tag--blue">Updated</span>}
-                    <br />
-                    {i.title}
-                    {i.parent && (
-                      <span className="muted">
-                        <br />
-                        Linked to {i.parent.number}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    <PriorityTag priority={i.priority} />
-                  </td>
-                  <td>
-                    <StateTagFor state={i.state} />
-                  </td>
-                  <td>
-                    {i.site?.name ?? i.organisation.name}
-                    <br />
-                    <span className="muted">{i.organisation.odsCode}</span>
-                  </td>
-                  <td>
-                    {i.team ? i.team.name : <span className="muted">No team</span>}
-                    {i.assignee && (
-                      <>
-                        <br />
-                        {i.assignee.name}
-                      </>
-                    )}
-                    {i.supplier && (
-                      <>
-                        <br />
-                        <span className="muted">Supplier:</span> {i.supplier.name}
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <DueCell dueAt={i.slaDueAt} state={i.state} now={now} />
-                  </td>
-                  <td className="nowrap">
-                    <time dateTime={i.updatedAt}>{formatDateTime(i.updatedAt)}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ItemTable className="table queue" caption={`Incidents, ${SORTS[sort as keyof typeof SORTS] ?? sort}`} columns={columns} items={shown} rowKey={(i) => i.id} rowClassName={(i) => (list.updated.has(i.id) ? 'queue__row--updated' : undefined)} />
         </div>
       )}
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
-      )}
+      <ShowMore list={list} />
     </>
   );
 }
 
-function countText(shown: number, more: boolean, filtered: boolean): string {
-  if (shown === 0) return filtered ? 'No incidents match your search.' : 'There are no open incidents.';
-  const noun = shown === 1 ? 'incident' : 'incidents';
-  return more ? `Showing the first ${shown} ${noun}; there are more.` : `Showing ${shown} ${noun}.`;
+/** Who has the incident: its team, its assignee, and the supplier it is handed to. */
+function WithWhom({ incident: i }: { incident: IncidentSummary }) {
+  return (
+    <>
+      {i.team ? i.team.name : <span className="muted">No team</span>}
+      {i.assignee && (
+        <>
+          <br />
+          {i.assignee.name}
+        </>
+      )}
+      {i.supplier && (
+        <>
+          <br />
+          <span className="muted">Supplier:</span> {i.supplier.name}
+        </>
+      )}
+    </>
+  );
 }

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, type Page } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ShowMore } from '../components/PagedList.tsx';
 import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import { ciKindLabel } from '../network/labels.ts';
@@ -271,11 +272,7 @@ function WindowDetail({ window: w, onChanged }: { window: MaintenanceWindow; onC
               </li>
             ))}
           </ul>
-          {affected.hasMore && (
-            <button type="button" className="button button--secondary" onClick={affected.loadMore}>
-              Show more connections
-            </button>
-          )}
+          <ShowMore list={affected} label="Show more connections" />
         </>
       )}
     </section>

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { api, type Page } from '../api.ts';
 import { Field, FormProblem } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ShowMore } from '../components/PagedList.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import { PriorityTag, StateTagFor } from '../incidents/bits.tsx';
@@ -37,11 +38,7 @@ export function MajorIncidentsPage() {
           <MajorCard key={i.id} summary={i} version={i.version} updated={list.updated.has(i.id)} />
         ))}
       </div>
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          Show more
-        </button>
-      )}
+      <ShowMore list={list} />
     </>
   );
 }

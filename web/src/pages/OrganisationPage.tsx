@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { Journal } from '../components/Journal.tsx';
 import { OrganisationEditForm } from '../components/OrganisationEditForm.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ShowMore } from '../components/PagedList.tsx';
 import { StateTag } from '../components/StateTag.tsx';
 import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
 import { formatDate, formatDateTime, kindLabel } from '../labels.ts';
@@ -148,11 +149,7 @@ function Children({ odsCode, count }: { odsCode: string; count: number }) {
           </li>
         ))}
       </ul>
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
-      )}
+      <ShowMore list={list} />
     </section>
   );
 }

@@ -1,8 +1,10 @@
 import { Link, useParams } from 'react-router-dom';
 import { Journal } from '../components/Journal.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import type { Column } from '../components/ItemTable.tsx';
+import { ListSection } from '../components/PagedList.tsx';
 import { StateTag } from '../components/StateTag.tsx';
-import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
+import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDate, formatDateTime } from '../labels.ts';
 import { ciKindLabel, ciStateLabel, siteKindLabel } from '../network/labels.ts';
 import { SiteMap } from '../network/SiteMap.tsx';
@@ -109,79 +111,24 @@ export function SitePage() {
   );
 }
 
+const CI_COLUMNS: Column<ConfigurationItem>[] = [
+  { head: 'Name', cell: (ci) => <Link to={`/configuration/${ci.id}`}>{ci.name}</Link> },
+  { head: 'Kind', cell: (ci) => ciKindLabel(ci.kind) },
+  { head: 'Reference', cell: (ci) => (ci.externalRef ? <code>{ci.externalRef}</code> : '—') },
+  { head: 'State', cell: (ci) => ciStateLabel(ci.state) },
+];
+
 function SiteCis({ siteId }: { siteId: number }) {
-  const list = usePagedList<ConfigurationItem>('/cis', { siteId, limit: 50, sort: 'name' });
-  return (
-    <section aria-labelledby="site-cis-heading">
-      <h2 id="site-cis-heading">Configuration items</h2>
-      {list.error && <ProblemMessage error={list.error} />}
-      {list.loaded && list.items.length === 0 && <p>No configuration items are kept for this site yet.</p>}
-      {list.items.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">Configuration items at this site</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Reference</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((ci) => (
-              <tr key={ci.id}>
-                <td>
-                  <Link to={`/configuration/${ci.id}`}>{ci.name}</Link>
-                </td>
-                <td>{ciKindLabel(ci.kind)}</td>
-                <td>{ci.externalRef ? <code>{ci.externalRef}</code> : '—'}</td>
-                <td>{ciStateLabel(ci.state)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
-      )}
-    </section>
-  );
+  return <ListSection id="site-cis" title="Configuration items" caption="Configuration items at this site" path="/cis" query={{ siteId, sort: 'name' }} empty="No configuration items are kept for this site yet." columns={CI_COLUMNS} rowKey={(ci) => ci.id} />;
 }
 
+const CONNECTION_COLUMNS: Column<Connection>[] = [
+  { head: 'Connection', cell: (c) => <Link to={`/connections/${c.id}`}>Connection {c.id}</Link> },
+  { head: 'Product', cell: (c) => c.product.name },
+  { head: 'Supplier', cell: (c) => c.supplier?.name ?? '—' },
+  { head: 'State', cell: (c) => connectionStateLabel(c.state) },
+];
+
 function SiteConnections({ siteId }: { siteId: number }) {
-  const list = usePagedList<Connection>('/connections', { siteId, limit: 50, sort: 'id' });
-  return (
-    <section aria-labelledby="site-connections-heading">
-      <h2 id="site-connections-heading">Connections</h2>
-      {list.error && <ProblemMessage error={list.error} />}
-      {list.loaded && list.items.length === 0 && <p>This site has no connection yet.</p>}
-      {list.items.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">Connections at this site</caption>
-          <thead>
-            <tr>
-              <th scope="col">Connection</th>
-              <th scope="col">Product</th>
-              <th scope="col">Supplier</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/connections/${c.id}`}>Connection {c.id}</Link>
-                </td>
-                <td>{c.product.name}</td>
-                <td>{c.supplier?.name ?? '—'}</td>
-                <td>{connectionStateLabel(c.state)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
+  return <ListSection id="site-connections" title="Connections" caption="Connections at this site" path="/connections" query={{ siteId, sort: 'id' }} empty="This site has no connection yet." columns={CONNECTION_COLUMNS} rowKey={(c) => c.id} />;
 }

@@ -1,12 +1,44 @@
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Journal } from '../components/Journal.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
-import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
+import type { Column } from '../components/ItemTable.tsx';
+import { ListSection } from '../components/PagedList.tsx';
+import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDate, formatDateTime } from '../labels.ts';
 import { money, supplierKindLabel, supplierStateLabel } from '../network/labels.ts';
 import type { Contact, Contract, Price, Supplier } from '../network/types.ts';
 import { useSession } from '../session.tsx';
+
+const CONTRACT_COLUMNS: Column<Contract>[] = [
+  { head: 'Reference', cell: (c) => <code>{c.reference}</code> },
+  { head: 'Title', cell: (c) => c.title },
+  { head: 'Starts', cell: (c) => formatDate(c.startsOn) },
+  { head: 'Ends', cell: (c) => (c.endsOn ? formatDate(c.endsOn) : 'No end date') },
+  { head: 'Notice', cell: (c) => `${c.noticeDays} days` },
+];
+
+const CONTACT_COLUMNS: Column<Contact>[] = [
+  { head: 'Name', cell: (c) => c.name },
+  { head: 'Role', cell: (c) => c.role },
+  { head: 'Email', cell: (c) => (c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—') },
+  { head: 'Phone', cell: (c) => (c.phone ? <a href={`tel:${c.phone.replace(/[^0-9+]/g, '')}`}>{c.phone}</a> : '—') },
+];
+
+const PRICE_COLUMNS: Column<Price>[] = [
+  {
+    head: 'Product',
+    cell: (p) => (
+      <>
+        {p.product.name} <span className="muted">{p.product.code}</span>
+      </>
+    ),
+  },
+  { head: 'Region', cell: (p) => (p.region ? p.region.name : 'Everywhere') },
+  { head: 'Installation', cell: (p) => money(p.installCharge), className: 'numeric' },
+  { head: 'Annual rental', cell: (p) => money(p.annualRental), className: 'numeric' },
+  { head: 'Lead time', cell: (p) => `${p.leadTimeDays} days`, className: 'numeric' },
+  { head: 'Valid', cell: (p) => `${formatDate(p.validFrom)} – ${p.validTo ? formatDate(p.validTo) : 'open'}` },
+];
 
 /** One supplier: who they are, the regions they serve, their underpinning contracts, contacts and price book. */
 export function SupplierPage() {
@@ -83,83 +115,10 @@ export function SupplierPage() {
         </div>
       </dl>
 
-      <SubList<Contract>
-        id="contracts"
-        title="Contracts"
-        path={`${base}/contracts`}
-        empty="No contracts are recorded."
-        head={['Reference', 'Title', 'Starts', 'Ends', 'Notice']}
-        row={(c) => [<code key="r">{c.reference}</code>, c.title, formatDate(c.startsOn), c.endsOn ? formatDate(c.endsOn) : 'No end date', `${c.noticeDays} days`]}
-      />
-      <SubList<Contact>
-        id="contacts"
-        title="Contacts"
-        path={`${base}/contacts`}
-        empty="No contacts are recorded."
-        head={['Name', 'Role', 'Email', 'Phone']}
-        row={(c) => [c.name, c.role, c.email ? <a key="e" href={`mailto:${c.email}`}>{c.email}</a> : '—', c.phone ? <a key="p" href={`tel:${c.phone.replace(/[^0-9+]/g, '')}`}>{c.phone}</a> : '—']}
-      />
-      <SubList<Price>
-        id="prices"
-        title="Price book"
-        path={`${base}/prices`}
-        empty="The price book is empty."
-        head={['Product', 'Region', 'Installation', 'Annual rental', 'Lead time', 'Valid']}
-        numeric={[2, 3, 4]}
-        row={(p) => [
-          <>
-            {p.product.name} <span className="muted">{p.product.code}</span>
-          </>,
-          p.region ? p.region.name : 'Everywhere',
-          money(p.installCharge),
-          money(p.annualRental),
-          `${p.leadTimeDays} days`,
-          `${formatDate(p.validFrom)} – ${p.validTo ? formatDate(p.validTo) : 'open'}`,
-        ]}
-      />
+      <ListSection id="contracts" title="Contracts" path={`${base}/contracts`} empty="No contracts are recorded." columns={CONTRACT_COLUMNS} rowKey={(c) => c.id} />
+      <ListSection id="contacts" title="Contacts" path={`${base}/contacts`} empty="No contacts are recorded." columns={CONTACT_COLUMNS} rowKey={(c) => c.id} />
+      <ListSection id="prices" title="Price book" path={`${base}/prices`} empty="The price book is empty." columns={PRICE_COLUMNS} rowKey={(p) => p.id} />
       {can('journal:read') && <Journal path={`${base}/journal`} refresh={0} />}
     </>
-  );
-}
-
-function SubList<T extends { id: number }>(props: { id: string; title: string; path: string; empty: string; head: string[]; numeric?: number[]; row: (item: T) => ReactNode[] }) {
-  const list = usePagedList<T>(props.path, { limit: 50 });
-  const numeric = (i: number) => (props.numeric?.includes(i) ? 'numeric' : undefined);
-  return (
-    <section aria-labelledby={`${props.id}-heading`}>
-      <h2 id={`${props.id}-heading`}>{props.title}</h2>
-      {list.error && <ProblemMessage error={list.error} />}
-      {list.loaded && list.items.length === 0 && <p>{props.empty}</p>}
-      {list.items.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">{props.title}</caption>
-          <thead>
-            <tr>
-              {props.head.map((h, i) => (
-                <th key={h} scope="col" className={numeric(i)}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((item) => (
-              <tr key={item.id}>
-                {props.row(item).map((cell, i) => (
-                  <td key={i} className={numeric(i)}>
-                    {cell}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
-      )}
-    </section>
   );
 }

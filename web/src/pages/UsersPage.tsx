@@ -1,7 +1,25 @@
-import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ItemTable, type Column } from '../components/ItemTable.tsx';
+import { ResultCount, ShowMore } from '../components/PagedList.tsx';
 import { usePagedList, usePageTitle } from '../hooks.ts';
 import { roleLabel } from '../labels.ts';
 import type { User } from '../types.ts';
+
+const COLUMNS: Column<User>[] = [
+  {
+    head: 'Name',
+    cell: (u) => (
+      <>
+        {u.displayName}
+        {u.email && <div className="muted">{u.email}</div>}
+      </>
+    ),
+  },
+  { head: 'Username', cell: (u) => <code>{u.username}</code> },
+  { head: 'Roles', cell: (u) => u.roles.map(roleLabel).join(', ') },
+  { head: 'Acts for', cell: actsFor },
+  { head: 'Sign-in', cell: (u) => (u.singleSignOn ? 'Single sign-on' : 'Password') },
+  { head: 'Status', cell: (u) => (u.active ? <span className="tag tag--green">Active</span> : <span className="tag tag--grey">Disabled</span>) },
+];
 
 /** Everyone who can sign in to n3sp, with their roles and whom they act for. */
 export function UsersPage() {
@@ -13,47 +31,9 @@ export function UsersPage() {
       <h1 ref={heading} tabIndex={-1}>
         Users
       </h1>
-      {list.error && <ProblemMessage error={list.error} />}
-      <p className="result-count" role="status" aria-live="polite">
-        {!list.loaded ? 'Loading users…' : `Showing ${list.items.length} user${list.items.length === 1 ? '' : 's'}${list.hasMore ? '; there are more' : ''}.`}
-      </p>
-      {list.items.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">Users</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Username</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Acts for</th>
-              <th scope="col">Sign-in</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((u) => (
-              <tr key={u.id}>
-                <td>
-                  {u.displayName}
-                  {u.email && <div className="muted">{u.email}</div>}
-                </td>
-                <td>
-                  <code>{u.username}</code>
-                </td>
-                <td>{u.roles.map(roleLabel).join(', ')}</td>
-                <td>{actsFor(u)}</td>
-                <td>{u.singleSignOn ? 'Single sign-on' : 'Password'}</td>
-                <td>{u.active ? <span className="tag tag--green">Active</span> : <span className="tag tag--grey">Disabled</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.hasMore && (
-        <button type="button" className="button button--secondary" onClick={list.loadMore} disabled={list.loading}>
-          {list.loading ? 'Loading…' : 'Show more'}
-        </button>
-      )}
+      <ResultCount list={list} noun={['user', 'users']} />
+      <ItemTable caption="Users" columns={COLUMNS} items={list.items} rowKey={(u) => u.id} />
+      <ShowMore list={list} />
     </>
   );
 }
