@@ -2,17 +2,14 @@
 // customer and an administrator each walk through it. Screenshots go to docs/screenshots/ with N3SP_UPDATE_SCREENSHOTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { AREAS, visibleTo } from '../../web/src/areas.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { openPage } from '../helpers/browser.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn, submitSignIn } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -30,10 +27,7 @@ async function named(username: string, displayName: string) {
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   admin = (await clientAs(env, { roles: ['administrator'] })).api;
 
   // A corner of the real network, from the NHS ODS files.
@@ -72,37 +66,7 @@ after(async () => {
 /** A fresh browser profile (no cookies), recording every request its pages make. */
 const freshPage = () => openPage(browser, requested, pageErrors);
 
-/** Fills in the sign-in form and submits it; answers the status the server gave. */
-async function submitSignIn(page: Page, username: string, password = TEST_PASSWORD): Promise<number> {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/session' && r.request().method() === 'POST');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  return (await answered).status();
-}
-
-/** Opens n3sp, signs in and waits until the application shell is there. */
-async function signInAs(page: Page, username: string) {
-  await page.goto(env.url!);
-  assert.equal(await submitSignIn(page, username), 200);
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Runs axe-core (injected from node_modules, not fetched) against the page's WCAG 2.1 A and AA rules. */
-async function assertAccessible(page: Page, where: string) {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `accessibility of ${where}`);
-}
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
 
 describe('the web application', () => {
   test('the sign-in page: wrong passwords are said plainly, and too many are refused with a wait', async () => {

@@ -1,13 +1,24 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_PASSWORD } from './factories.ts';
 
 /**
- * What every browser test does the same way: a fresh page (English, London time) that records
- * every request it makes and every script error, signing in, and an axe accessibility check.
+ * What every browser test does the same way: Debian's Chromium started with nothing that calls
+ * home, a fresh page (English, London time) that records every request it makes and every script
+ * error, signing in, the page's landmarks, and an axe accessibility check.
  */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's Chromium (Playwright cannot download its own here), kept from any request but the test's own. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
 
 export async function openPage(browser: Browser, requested: string[], pageErrors: string[]): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
@@ -18,13 +29,24 @@ export async function openPage(browser: Browser, requested: string[], pageErrors
   return page;
 }
 
-export async function signIn(page: Page, url: string, username: string, password = TEST_PASSWORD): Promise<void> {
-  await page.goto(url);
+/** Fills in the sign-in form and submits it; answers the status the server gave. */
+export async function submitSignIn(page: Page, username: string, password = TEST_PASSWORD): Promise<number> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/session' && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  return (await answered).status();
+}
+
+/** Opens n3sp at `url`, signs in and waits until the application shell is there. */
+export async function signIn(page: Page, url: string, username: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto(url);
+  assert.equal(await submitSignIn(page, username, password), 200, `${username} signs in`);
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
+
+export const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
+export const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
