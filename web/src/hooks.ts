@@ -39,39 +39,62 @@ export interface PagedList<T> {
   loading: boolean;
   error: ApiError | null;
   hasMore: boolean;
+  /** When the rows shown were last read from the server. */
+  checkedAt: Date | null;
   loadMore(): void;
+  /** Starts again from the first page. */
   reload(): void;
+  /** Reads the rows shown again in place (as many as are shown, up to 200); `unlessBusy` skips it while another read is under way. */
+  reread(unlessBusy?: boolean): void;
 }
 
 /**
- * A cursor-paginated list: the first page for the query, then "Show more" appends the next.
- * A new `refresh` value starts again from the first page (after a change elsewhere on the page).
+ * A keyset-paginated list: the first page for the query (its `limit` is the page size), then
+ * loadMore appends the next with the server's cursor. A new `refresh` value starts again from the
+ * first page (after a change elsewhere on the page); `onReread` is shown the rows before and after
+ * each reread, so a live list can mark what changed. Only the newest read's answer is used.
  */
-export function usePagedList<T>(path: string, query: Query, refresh = 0): PagedList<T> {
+export function usePagedList<T>(path: string, query: Query, refresh = 0, onReread?: (before: T[], after: T[]) => void): PagedList<T> {
   const key = `${path}?${JSON.stringify(query)}#${refresh}`;
+  const pageSize = Number(query.limit) || 25;
   const [items, setItems] = useState<T[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
+  const [checkedAt, setCheckedAt] = useState<Date | null>(null);
   const [round, setRound] = useState(0);
   const generation = useRef(0);
+  const busy = useRef(false);
+  const shown = useRef<T[]>([]);
+  shown.current = items;
+  const tell = useRef(onReread);
+  tell.current = onReread;
 
-  const fetchPage = useCallback(
-    (cursor: string | null) => {
+  const read = useCallback(
+    (cursor: string | null, limit: number, mode: 'first' | 'more' | 'again') => {
       const mine = ++generation.current;
-      setLoading(true);
-      setError(null);
-      api.get<Page<T>>(path, { ...query, cursor }).then(
+      busy.current = true;
+      // A reread happens behind the rows shown: nothing says "loading" and an error stays until it is answered.
+      if (mode !== 'again') {
+        setLoading(true);
+        setError(null);
+      }
+      api.get<Page<T>>(path, { ...query, limit, cursor }).then(
         ({ data }) => {
           if (mine !== generation.current) return;
-          setItems((previous) => (cursor ? [...previous, ...data.items] : data.items));
+          busy.current = false;
+          if (mode === 'again') tell.current?.(shown.current, data.items);
+          setItems((previous) => (mode === 'more' ? [...previous, ...data.items] : data.items));
           setNextCursor(data.nextCursor);
           setLoaded(true);
           setLoading(false);
+          setError(null);
+          setCheckedAt(new Date());
         },
         (e: ApiError) => {
           if (mine !== generation.current) return;
+          busy.current = false;
           setError(e);
           setLoading(false);
         },
@@ -85,8 +108,16 @@ export function usePagedList<T>(path: string, query: Query, refresh = 0): PagedL
     setItems([]);
     setNextCursor(null);
     setLoaded(false);
-    fetchPage(null);
-  }, [fetchPage, round]);
+    read(null, pageSize, 'first');
+  }, [read, round]); // eslint-disable-line react-hooks/exhaustive-deps -- pageSize is part of `read`'s key
+
+  const reread = useCallback(
+    (unlessBusy = false) => {
+      if (unlessBusy && busy.current) return;
+      read(null, Math.min(200, Math.max(pageSize, shown.current.length)), 'again');
+    },
+    [read, pageSize],
+  );
 
   return {
     items,
@@ -94,8 +125,10 @@ export function usePagedList<T>(path: string, query: Query, refresh = 0): PagedL
     loading,
     error,
     hasMore: nextCursor !== null,
-    loadMore: () => nextCursor && fetchPage(nextCursor),
+    checkedAt,
+    loadMore: () => nextCursor && read(nextCursor, pageSize, 'more'),
     reload: () => setRound((r) => r + 1),
+    reread,
   };
 }
 

@@ -1,17 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type ApiError, type Page, type Query } from '../api.ts';
+import { useCallback, useEffect, useState } from 'react';
+import type { Query } from '../api.ts';
+import { usePagedList, type PagedList } from '../hooks.ts';
 
-export interface LiveList<T> {
-  items: T[];
-  loaded: boolean;
-  loading: boolean;
-  error: ApiError | null;
-  hasMore: boolean;
+export interface LiveList<T> extends PagedList<T> {
   /** Rows that changed, or arrived, since the list was first shown. */
   updated: ReadonlySet<number>;
-  /** When the list was last read from the server. */
-  checkedAt: Date | null;
-  loadMore(): void;
   /** Reads the rows shown again now (after a change made on this page). */
   refresh(): void;
 }
@@ -26,84 +19,26 @@ export const POLL_MS = 10_000;
  * n3sp processes serve the API, with nothing held open between requests.
  */
 export function useLiveList<T extends { id: number; version: number }>(path: string, query: Query, pageSize = 25): LiveList<T> {
-  const key = `${path}?${JSON.stringify(query)}`;
-  const [items, setItems] = useState<T[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<ApiError | null>(null);
   const [updated, setUpdated] = useState<ReadonlySet<number>>(new Set());
-  const [checkedAt, setCheckedAt] = useState<Date | null>(null);
-  const generation = useRef(0);
-  const shown = useRef<T[]>([]);
-  const busy = useRef(false);
-  shown.current = items;
+  const markChanged = useCallback((before: T[], after: T[]) => {
+    const versions = new Map(before.map((i) => [i.id, i.version]));
+    const changed = after.filter((i) => versions.get(i.id) !== i.version).map((i) => i.id);
+    if (changed.length) setUpdated((u) => new Set([...u, ...changed]));
+  }, []);
+  const list = usePagedList<T>(path, { ...query, limit: pageSize }, 0, markChanged);
+  const key = `${path}?${JSON.stringify(query)}#${pageSize}`;
+  useEffect(() => setUpdated(new Set()), [key]);
 
-  const read = useCallback(
-    (cursor: string | null, limit: number, mode: 'first' | 'more' | 'refresh') => {
-      const mine = ++generation.current;
-      busy.current = true;
-      if (mode !== 'refresh') setLoading(true);
-      api.get<Page<T>>(path, { ...query, limit, cursor }).then(
-        ({ data }) => {
-          if (mine !== generation.current) return;
-          busy.current = false;
-          if (mode === 'refresh') {
-            const before = new Map(shown.current.map((i) => [i.id, i.version]));
-            const changed = data.items.filter((i) => before.get(i.id) !== i.version).map((i) => i.id);
-            if (changed.length) setUpdated((u) => new Set([...u, ...changed]));
-          }
-          setItems((previous) => (mode === 'more' ? [...previous, ...data.items] : data.items));
-          setNextCursor(data.nextCursor);
-          setLoaded(true);
-          setLoading(false);
-          setError(null);
-          setCheckedAt(new Date());
-        },
-        (e: ApiError) => {
-          if (mine !== generation.current) return;
-          busy.current = false;
-          setError(e);
-          setLoading(false);
-        },
-      );
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for path and query
-    [key],
-  );
-
+  const { reread } = list;
   useEffect(() => {
-    setItems([]);
-    setNextCursor(null);
-    setLoaded(false);
-    setUpdated(new Set());
-    read(null, pageSize, 'first');
-  }, [read, pageSize]);
-
-  const refresh = useCallback(() => read(null, Math.min(200, Math.max(pageSize, shown.current.length)), 'refresh'), [read, pageSize]);
-
-  useEffect(() => {
-    const tick = () => {
-      if (document.visibilityState === 'visible' && !busy.current) refresh();
-    };
+    const tick = () => document.visibilityState === 'visible' && reread(true);
     const timer = window.setInterval(tick, POLL_MS);
-    const onVisible = () => document.visibilityState === 'visible' && tick();
-    document.addEventListener('visibilitychange', onVisible);
+    document.addEventListener('visibilitychange', tick);
     return () => {
       window.clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
+      document.removeEventListener('visibilitychange', tick);
     };
-  }, [refresh]);
+  }, [reread]);
 
-  return {
-    items,
-    loaded,
-    loading,
-    error,
-    hasMore: nextCursor !== null,
-    updated,
-    checkedAt,
-    loadMore: () => nextCursor && read(nextCursor, pageSize, 'more'),
-    refresh,
-  };
+  return { ...list, updated, refresh: () => reread() };
 }
