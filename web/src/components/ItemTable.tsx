@@ -5,6 +5,8 @@ export interface Column<T> {
   head: ReactNode;
   cell(item: T): ReactNode;
   className?: string;
+  /** The column that names each row, read out as the row's header. */
+  rowHeader?: boolean;
 }
 
 /**
@@ -29,11 +31,17 @@ export function ItemTable<T>({ caption, columns, items, rowKey, rowClassName, cl
       <tbody>
         {items.map((item) => (
           <tr key={rowKey(item)} className={rowClassName?.(item)}>
-            {shown.map((c, i) => (
-              <td key={i} className={c.className}>
-                {c.cell(item)}
-              </td>
-            ))}
+            {shown.map((c, i) =>
+              c.rowHeader ? (
+                <th key={i} scope="row" className={c.className}>
+                  {c.cell(item)}
+                </th>
+              ) : (
+                <td key={i} className={c.className}>
+                  {c.cell(item)}
+                </td>
+              ),
+            )}
           </tr>
         ))}
       </tbody>

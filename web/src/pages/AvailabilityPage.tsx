@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
+import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ShowMore } from '../components/PagedList.tsx';
 import { usePagedList, usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
@@ -159,52 +160,41 @@ export function AvailabilityPage() {
         {missed.loaded && missed.items.length === 0 && <p>Every connection met its target in {formatMonth(month)}.</p>}
         {missed.items.length > 0 && (
           <div className="av-scroll">
-            <table className="table">
-              <caption className="visually-hidden">Connections that missed their target in {formatMonth(month)}, worst first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Connection</th>
-                  <th scope="col">Organisation</th>
-                  <th scope="col">Supplier</th>
-                  <th scope="col" className="numeric">
-                    Availability
-                  </th>
-                  <th scope="col" className="numeric">
-                    Target
-                  </th>
-                  <th scope="col" className="numeric">
-                    Unplanned
-                  </th>
-                  <th scope="col" className="numeric">
-                    Over by
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {missed.items.map((m) => (
-                  <tr key={m.connection.id}>
-                    <td>
-                      <Link to={`/availability?period=${month}&groupBy=connection&connectionId=${m.connection.id}`}>{m.connection.siteName}</Link>
-                      {m.connection.leg > 1 && <span className="muted"> (leg {m.connection.leg})</span>}
-                    </td>
-                    <td>
-                      {m.organisation.name} <span className="muted">{m.organisation.odsCode}</span>
-                    </td>
-                    <td>{m.supplier?.name ?? '—'}</td>
-                    <td className="numeric missed">{percent(m.figures.availability)}</td>
-                    <td className="numeric">{m.target}%</td>
-                    <td className="numeric nowrap">{duration(m.figures.unplannedMs)}</td>
-                    <td className="numeric nowrap">{duration(m.overByMs)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ItemTable caption={`Connections that missed their target in ${formatMonth(month)}, worst first`} columns={missColumns(month)} items={missed.items} rowKey={(m) => m.connection.id} />
           </div>
         )}
         <ShowMore list={missed} />
       </section>
     </>
   );
+}
+
+/** The connections that missed their target in `month`, each a link to its own outages that month. */
+function missColumns(month: string): Column<Miss>[] {
+  return [
+    {
+      head: 'Connection',
+      cell: (m) => (
+        <>
+          <Link to={`/availability?period=${month}&groupBy=connection&connectionId=${m.connection.id}`}>{m.connection.siteName}</Link>
+          {m.connection.leg > 1 && <span className="muted"> (leg {m.connection.leg})</span>}
+        </>
+      ),
+    },
+    {
+      head: 'Organisation',
+      cell: (m) => (
+        <>
+          {m.organisation.name} <span className="muted">{m.organisation.odsCode}</span>
+        </>
+      ),
+    },
+    { head: 'Supplier', cell: (m) => m.supplier?.name ?? '—' },
+    { head: 'Availability', cell: (m) => <span className="missed">{percent(m.figures.availability)}</span>, className: 'numeric' },
+    { head: 'Target', cell: (m) => `${m.target}%`, className: 'numeric' },
+    { head: 'Unplanned', cell: (m) => duration(m.figures.unplannedMs), className: 'numeric nowrap' },
+    { head: 'Over by', cell: (m) => duration(m.overByMs), className: 'numeric nowrap' },
+  ];
 }
 
 /** One level down: a group's connections; a connection's outages. */
@@ -252,107 +242,61 @@ function Headline({ report }: { report: Report }) {
   );
 }
 
+/** A group's figures after its name: the availability marked met or missed against the target. */
+const GROUP_COLUMNS: Column<Group>[] = [
+  { head: 'Availability', cell: (g) => <span className={g.figures.missed > 0 ? 'missed' : 'met'}>{percent(g.figures.availability)}</span>, className: 'numeric' },
+  { head: 'Target', cell: (g) => (g.figures.target !== null ? `${g.figures.target}%` : 'Mixed'), className: 'numeric' },
+  { head: 'Connections', cell: (g) => g.figures.connections, className: 'numeric' },
+  { head: 'Missed', cell: (g) => g.figures.missed, className: 'numeric' },
+  { head: 'Unplanned', cell: (g) => duration(g.figures.unplannedMs), className: 'numeric nowrap' },
+  { head: 'Planned', cell: (g) => duration(g.figures.plannedMs), className: 'numeric nowrap' },
+];
+
 function GroupTable({ report, drillTo }: { report: Report; drillTo: ((g: Group) => string) | null }) {
   const label = GROUP_LABELS[report.groupBy] ?? report.groupBy;
+  const name: Column<Group> = {
+    head: label,
+    rowHeader: true,
+    cell: (g) => (
+      <>
+        {drillTo ? (
+          <Link to={drillTo(g)}>
+            {g.name}
+            <span className="visually-hidden">: {report.groupBy === 'connection' ? 'its outages' : 'its connections'}</span>
+          </Link>
+        ) : (
+          g.name
+        )}{' '}
+        {report.groupBy !== 'network' && report.groupBy !== 'connection' && report.groupBy !== 'site' && <span className="muted">{g.key}</span>}
+        {report.groupBy === 'connection' && (
+          <>
+            {' '}
+            <Link to={`/connections/${g.key}`} className="muted">
+              connection {g.key}
+            </Link>
+          </>
+        )}
+      </>
+    ),
+  };
   return (
     <div className="av-scroll">
-      <table className="table">
-        <caption className="visually-hidden">Availability by {label.toLowerCase()}, worst first</caption>
-        <thead>
-          <tr>
-            <th scope="col">{label}</th>
-            <th scope="col" className="numeric">
-              Availability
-            </th>
-            <th scope="col" className="numeric">
-              Target
-            </th>
-            <th scope="col" className="numeric">
-              Connections
-            </th>
-            <th scope="col" className="numeric">
-              Missed
-            </th>
-            <th scope="col" className="numeric">
-              Unplanned
-            </th>
-            <th scope="col" className="numeric">
-              Planned
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.items.map((g) => (
-            <tr key={g.key}>
-              <th scope="row">
-                {drillTo ? (
-                  <Link to={drillTo(g)}>
-                    {g.name}
-                    <span className="visually-hidden">: {report.groupBy === 'connection' ? 'its outages' : 'its connections'}</span>
-                  </Link>
-                ) : (
-                  g.name
-                )}{' '}
-                {report.groupBy !== 'network' && report.groupBy !== 'connection' && report.groupBy !== 'site' && <span className="muted">{g.key}</span>}
-                {report.groupBy === 'connection' && (
-                  <>
-                    {' '}
-                    <Link to={`/connections/${g.key}`} className="muted">
-                      connection {g.key}
-                    </Link>
-                  </>
-                )}
-              </th>
-              <td className={`numeric ${g.figures.missed > 0 ? 'missed' : 'met'}`}>{percent(g.figures.availability)}</td>
-              <td className="numeric">{g.figures.target !== null ? `${g.figures.target}%` : 'Mixed'}</td>
-              <td className="numeric">{g.figures.connections}</td>
-              <td className="numeric">{g.figures.missed}</td>
-              <td className="numeric nowrap">{duration(g.figures.unplannedMs)}</td>
-              <td className="numeric nowrap">{duration(g.figures.plannedMs)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ItemTable caption={`Availability by ${label.toLowerCase()}, worst first`} columns={[name, ...GROUP_COLUMNS]} items={report.items} rowKey={(g) => g.key} />
     </div>
   );
 }
 
-function FiguresTable({ caption, rows }: { caption: string; rows: Array<{ key: string; label: string; figures: Figures }> }) {
-  return (
-    <table className="table table--compact">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Month</th>
-          <th scope="col" className="numeric">
-            Availability
-          </th>
-          <th scope="col" className="numeric">
-            Connections
-          </th>
-          <th scope="col" className="numeric">
-            Missed target
-          </th>
-          <th scope="col" className="numeric">
-            Unplanned
-          </th>
-          <th scope="col" className="numeric">
-            Planned
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.key}>
-            <th scope="row">{row.label}</th>
-            <td className="numeric">{percent(row.figures.availability)}</td>
-            <td className="numeric">{row.figures.connections}</td>
-            <td className="numeric">{row.figures.missed}</td>
-            <td className="numeric nowrap">{duration(row.figures.unplannedMs)}</td>
-            <td className="numeric nowrap">{duration(row.figures.plannedMs)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+type FiguresRow = { key: string; label: string; figures: Figures };
+
+const FIGURES_COLUMNS: Column<FiguresRow>[] = [
+  { head: 'Month', cell: (row) => row.label, rowHeader: true },
+  { head: 'Availability', cell: (row) => percent(row.figures.availability), className: 'numeric' },
+  { head: 'Connections', cell: (row) => row.figures.connections, className: 'numeric' },
+  { head: 'Missed target', cell: (row) => row.figures.missed, className: 'numeric' },
+  { head: 'Unplanned', cell: (row) => duration(row.figures.unplannedMs), className: 'numeric nowrap' },
+  { head: 'Planned', cell: (row) => duration(row.figures.plannedMs), className: 'numeric nowrap' },
+];
+
+function FiguresTable({ caption, rows }: { caption: string; rows: FiguresRow[] }) {
+  return <ItemTable className="table table--compact" caption={caption} columns={FIGURES_COLUMNS} items={rows} rowKey={(row) => row.key} />;
 }

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, type Page } from '../api.ts';
 import { Journal } from '../components/Journal.tsx';
+import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDate, formatDateTime } from '../labels.ts';
@@ -149,6 +150,26 @@ function Lifecycle({ c }: { c: Connection }) {
   );
 }
 
+const QUOTE_COLUMNS: Column<Quotes['quotes'][number]>[] = [
+  { head: 'Rank', cell: (quote) => quote.rank, className: 'numeric' },
+  {
+    head: 'Supplier',
+    cell: (quote) => (
+      <>
+        {quote.supplier.name} {quote.chosen && <span className="tag tag--green">Chosen</span>}
+      </>
+    ),
+  },
+  { head: 'Install', cell: (quote) => money(quote.installCharge), className: 'numeric' },
+  { head: 'A year', cell: (quote) => money(quote.annualRental), className: 'numeric' },
+  { head: 'Years', cell: (quote) => quote.contractYears, className: 'numeric' },
+  { head: 'Total cost', cell: (quote) => money(quote.totalCost), className: 'numeric' },
+  { head: 'Lead time', cell: (quote) => `${quote.leadTimeDays} days`, className: 'numeric nowrap' },
+  { head: 'Lead-time penalty', cell: (quote) => money(quote.leadTimePenalty), className: 'numeric' },
+  { head: 'Delivery factor', cell: (quote) => `×${quote.deliveryFactor}`, className: 'numeric' },
+  { head: 'Score', cell: (quote) => <strong>{money(quote.score)}</strong>, className: 'numeric' },
+];
+
 function QuotesSection({ c, refresh }: { c: Connection; refresh: number }) {
   const quotes = useResource<Quotes>(`/connections/${c.id}/quotes`);
   const { reload } = quotes;
@@ -166,61 +187,7 @@ function QuotesSection({ c, refresh }: { c: Connection; refresh: number }) {
           {q.quotes.length === 0 ? (
             <p>No supplier has a price for this product here.</p>
           ) : (
-            <table className="table">
-              <caption className="visually-hidden">Quotes for this connection, best value first</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="numeric">
-                    Rank
-                  </th>
-                  <th scope="col">Supplier</th>
-                  <th scope="col" className="numeric">
-                    Install
-                  </th>
-                  <th scope="col" className="numeric">
-                    A year
-                  </th>
-                  <th scope="col" className="numeric">
-                    Years
-                  </th>
-                  <th scope="col" className="numeric">
-                    Total cost
-                  </th>
-                  <th scope="col" className="numeric">
-                    Lead time
-                  </th>
-                  <th scope="col" className="numeric">
-                    Lead-time penalty
-                  </th>
-                  <th scope="col" className="numeric">
-                    Delivery factor
-                  </th>
-                  <th scope="col" className="numeric">
-                    Score
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {q.quotes.map((quote) => (
-                  <tr key={quote.priceId} className={quote.chosen ? 'quote--chosen' : undefined}>
-                    <td className="numeric">{quote.rank}</td>
-                    <td>
-                      {quote.supplier.name} {quote.chosen && <span className="tag tag--green">Chosen</span>}
-                    </td>
-                    <td className="numeric">{money(quote.installCharge)}</td>
-                    <td className="numeric">{money(quote.annualRental)}</td>
-                    <td className="numeric">{quote.contractYears}</td>
-                    <td className="numeric">{money(quote.totalCost)}</td>
-                    <td className="numeric nowrap">{quote.leadTimeDays} days</td>
-                    <td className="numeric">{money(quote.leadTimePenalty)}</td>
-                    <td className="numeric">×{quote.deliveryFactor}</td>
-                    <td className="numeric">
-                      <strong>{money(quote.score)}</strong>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ItemTable caption="Quotes for this connection, best value first" columns={QUOTE_COLUMNS} items={q.quotes} rowKey={(quote) => quote.priceId} rowClassName={(quote) => (quote.chosen ? 'quote--chosen' : undefined)} />
           )}
           <p className="quote-reason">
             <strong>Why:</strong> {q.reason}

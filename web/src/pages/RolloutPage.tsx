@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDate } from '../labels.ts';
@@ -95,39 +96,7 @@ export function RolloutPage() {
             <BurnUp report={r} />
             <details className="burnup-table">
               <summary>The burn-up as a table</summary>
-              <table className="table table--compact">
-                <caption className="visually-hidden">Cumulative connections by week</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Week of</th>
-                    <th scope="col" className="numeric">
-                      Ordered
-                    </th>
-                    <th scope="col" className="numeric">
-                      Installed
-                    </th>
-                    <th scope="col" className="numeric">
-                      Live
-                    </th>
-                    <th scope="col" className="numeric">
-                      Target
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.series.map((p) => (
-                    <tr key={p.week}>
-                      <th scope="row" className="nowrap">
-                        {formatDate(p.week)}
-                      </th>
-                      <td className="numeric">{p.ordered}</td>
-                      <td className="numeric">{p.installed}</td>
-                      <td className="numeric">{p.live}</td>
-                      <td className="numeric">{p.target ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ItemTable className="table table--compact" caption="Cumulative connections by week" columns={WEEK_COLUMNS} items={r.series} rowKey={(p) => p.week} />
             </details>
           </section>
           <Breakdown id="regions" title="By region" groups={r.byRegion} />
@@ -138,10 +107,33 @@ export function RolloutPage() {
   );
 }
 
+const WEEK_COLUMNS: Column<Rollout['series'][number]>[] = [
+  { head: 'Week of', cell: (p) => formatDate(p.week), rowHeader: true, className: 'nowrap' },
+  { head: 'Ordered', cell: (p) => p.ordered, className: 'numeric' },
+  { head: 'Installed', cell: (p) => p.installed, className: 'numeric' },
+  { head: 'Live', cell: (p) => p.live, className: 'numeric' },
+  { head: 'Target', cell: (p) => p.target ?? '—', className: 'numeric' },
+];
+
 function rate(forecast: Rollout['forecast']): string {
   const { mean, spread, weeks } = forecast.rate;
   return `${mean.toFixed(1)} a week${spread ? ` (± ${spread.toFixed(1)})` : ''} over ${weeks} ${weeks === 1 ? 'week' : 'weeks'}`;
 }
+
+const groupName = (g: RolloutGroup) => (
+  <>
+    {g.name ?? 'None'} {g.key && <span className="muted">{g.key}</span>}
+  </>
+);
+
+const GROUP_COLUMNS: Column<RolloutGroup>[] = [
+  { head: 'Ordered', cell: (g) => g.ordered, className: 'numeric' },
+  { head: 'Installed', cell: (g) => g.installed, className: 'numeric' },
+  { head: 'Live', cell: (g) => g.live, className: 'numeric' },
+  { head: 'In flight', cell: (g) => g.inFlight, className: 'numeric' },
+  { head: 'Weekly rate', cell: (g) => rate(g.forecast) },
+  { head: 'Forecast', cell: (g) => g.forecast.summary },
+];
 
 function Breakdown({ id, title, groups }: { id: string; title: string; groups: RolloutGroup[] }) {
   return (
@@ -150,43 +142,7 @@ function Breakdown({ id, title, groups }: { id: string; title: string; groups: R
       {groups.length === 0 ? (
         <p>Nothing to show.</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{id === 'regions' ? 'Region' : 'Supplier'}</th>
-              <th scope="col" className="numeric">
-                Ordered
-              </th>
-              <th scope="col" className="numeric">
-                Installed
-              </th>
-              <th scope="col" className="numeric">
-                Live
-              </th>
-              <th scope="col" className="numeric">
-                In flight
-              </th>
-              <th scope="col">Weekly rate</th>
-              <th scope="col">Forecast</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr key={g.key ?? 'none'}>
-                <th scope="row">
-                  {g.name ?? 'None'} {g.key && <span className="muted">{g.key}</span>}
-                </th>
-                <td className="numeric">{g.ordered}</td>
-                <td className="numeric">{g.installed}</td>
-                <td className="numeric">{g.live}</td>
-                <td className="numeric">{g.inFlight}</td>
-                <td>{rate(g.forecast)}</td>
-                <td>{g.forecast.summary}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ItemTable caption={title} columns={[{ head: id === 'regions' ? 'Region' : 'Supplier', cell: groupName, rowHeader: true }, ...GROUP_COLUMNS]} items={groups} rowKey={(g) => g.key ?? 'none'} />
       )}
     </section>
   );
