@@ -20,6 +20,9 @@ export interface SortSpec {
   tie: string;
   tieKey: string;
   defaultSort: string;
+  /** Where a row holds a sort key's value when not under the key itself (the incident queue's
+   *  `number` sorts by `id`, as the number itself is text). */
+  rowKeys?: Record<string, string>;
 }
 
 interface Cursor {
@@ -62,7 +65,7 @@ export async function paginate<DB, TB extends keyof DB, O extends Record<string,
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: more && last ? encodeCursor({ s: sort, v: cursorValue(last[key]), t: cursorValue(last[spec.tieKey]) }) : null,
+    nextCursor: more && last ? encodeCursor({ s: sort, v: cursorValue(last[spec.rowKeys?.[key] ?? key]), t: cursorValue(last[spec.tieKey]) }) : null,
   };
 }
 

@@ -101,6 +101,7 @@ const SORTS = {
   tie: 'incident.id',
   tieKey: 'id',
   defaultSort: '-number',
+  rowKeys: { number: 'id', createdAt: 'created_at', updatedAt: 'updated_at', slaDueAt: 'sla_due_at' },
 };
 
 /**
