@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { runLoad, type LoadOptions } from '../lib/load.ts';
 import { serveWorker } from '../lib/worker.ts';
+import { SEARCH_SAMPLE, searchShape } from '../../src/domain/search-shape.ts';
 import {
   baselineIncident, baselineIncidentRows, CLOCK_TERMS, INSERT_INCIDENT, INSERT_INCIDENT_JOURNAL, INSERT_INCIDENT_ROWS, READ_INCIDENT, readId, SEARCH_INCIDENTS,
   type ClockTermsRow,
@@ -17,6 +18,19 @@ let terms: ClockTermsRow | undefined;
 let sites: Array<{ id: number; name: string; organisationId: number }> = [];
 /** The incidents this process inserted: what its read phase reads. */
 const written: number[] = [];
+
+const INCIDENT_NUMBER = /^inc\d{7}$/i;
+
+/** The statements n3sp sends for one search, and the choice it makes between them, by hand. */
+async function search(query: Query, text: string): Promise<void> {
+  if (INCIDENT_NUMBER.test(text.trim())) {
+    await query(SEARCH_INCIDENTS.number, [text.trim().toUpperCase()]);
+    return;
+  }
+  const { rows } = await query(SEARCH_INCIDENTS.sample, [text, SEARCH_SAMPLE]);
+  const { hits, incidents } = rows[0] as { hits: number; incidents: number };
+  await query(searchShape(hits, SEARCH_SAMPLE, incidents, 51) === 'walk' ? SEARCH_INCIDENTS.walk : SEARCH_INCIDENTS.index, [text]);
+}
 
 serveWorker({
   open: async (options: { databaseUrl?: string; dataDir?: string; poolSize: number; sites?: typeof sites; auditKey?: string }) => {
@@ -66,20 +80,19 @@ serveWorker({
         if (rows.length !== 1) throw new Error(`no incident ${readId(written, seq)}`);
       },
       search: async (seq: number) => {
-        await d.query(SEARCH_INCIDENTS, [queries[seq % queries.length]]);
+        await search(d.query, queries[seq % queries.length]!);
       },
     };
     return runLoad(load, ops[kind]);
   },
-  /** How many rows each search query finds (the first page is at most 50), for the notes. */
+  /** How many incidents each search query finds (the first page is at most 50), for the notes. */
   matches: async (queries: string[]) => {
     const counts: number[] = [];
     for (const q of queries) {
-      const { rows } = await driver!.query(
-        `select count(*)::int as n from (select id from incident where search @@ websearch_to_tsquery('english', $1)
-           union select incident_id from incident_note where search @@ websearch_to_tsquery('english', $1)) m`,
-        [q],
-      );
+      const { rows } = INCIDENT_NUMBER.test(q.trim())
+        ? await driver!.query('select count(*)::int as n from incident where number = $1', [q.trim().toUpperCase()])
+        : await driver!.query(`select count(*)::int as n from incident where search @@ websearch_to_tsquery('english', $1)
+            or notes_search @@ websearch_to_tsquery('english', $1)`, [q]);
       counts.push((rows[0] as { n: number }).n);
     }
     return counts;

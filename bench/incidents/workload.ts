@@ -97,23 +97,47 @@ export const READ_INCIDENT = `select incident.*, org.ods_code as organisation_od
   left join app_user as caller on caller.id = incident.caller_id
   where incident.id = $1`;
 
-/** The queue's full-text search as n3sp runs it for the desk (first page of 50, newest first), by hand. */
-export const SEARCH_INCIDENTS = `select incident.id, incident.number, incident.title, incident.state, incident.priority, incident.impact, incident.urgency,
+/** The queue's columns as n3sp reads them for the desk: the names beside each incident as scalar subqueries. */
+const QUEUE_SELECT = `select incident.id, incident.number, incident.title, incident.state, incident.priority, incident.impact, incident.urgency,
     incident.category, incident.source, incident.organisation_id, incident.site_id, incident.team_id, incident.assignee_id, incident.supplier_id,
     incident.major, incident.parent_id, incident.sla_due_at, incident.created_at, incident.updated_at, incident.version,
-    org.ods_code as organisation_ods_code, org.name as organisation_name, site.name as site_name, team.code as team_code, team.name as team_name,
-    assignee.display_name as assignee_name, supplier.code as supplier_code, supplier.name as supplier_name,
-    parent.number as parent_number, parent.title as parent_title
+    org.ods_code as organisation_ods_code, org.name as organisation_name,
+    (select site.name from site where site.id = incident.site_id) as site_name,
+    (select team.code from team where team.id = incident.team_id) as team_code,
+    (select team.name from team where team.id = incident.team_id) as team_name,
+    (select assignee.display_name from app_user as assignee where assignee.id = incident.assignee_id) as assignee_name,
+    (select supplier.code from supplier where supplier.id = incident.supplier_id) as supplier_code,
+    (select supplier.name from supplier where supplier.id = incident.supplier_id) as supplier_name,
+    (select parent.number from incident as parent where parent.id = incident.parent_id) as parent_number,
+    (select parent.title from incident as parent where parent.id = incident.parent_id) as parent_title
   from incident
-  join organisation as org on org.id = incident.organisation_id
-  left join site on site.id = incident.site_id
-  left join team on team.id = incident.team_id
-  left join app_user as assignee on assignee.id = incident.assignee_id
-  left join supplier on supplier.id = incident.supplier_id
-  left join incident as parent on parent.id = incident.parent_id
-  where (incident.search @@ websearch_to_tsquery('english', $1) or incident.notes_search @@ websearch_to_tsquery('english', $1))
-  order by incident.id desc, incident.id desc
+  join organisation as org on org.id = incident.organisation_id`;
+
+const QUERY = `websearch_to_tsquery('english', $1)`;
+const ROW_BY_ROW = `(ts_match_vq(incident.search, ${QUERY}) or ts_match_vq(incident.notes_search, ${QUERY}))`;
+const NEWEST_FIRST = `order by incident.id desc, incident.id desc
   limit 51`;
+
+/**
+ * The queue's full-text search as n3sp runs it for the desk (first page of 50, newest first), by
+ * hand: an incident number is looked up; otherwise the words are tried on the newest incidents
+ * (\`sample\`) and, as src/domain/search-shape.ts decides from that, the page is found by walking
+ * the queue's order (\`walk\`) or from the full-text indexes (\`index\`).
+ */
+export const SEARCH_INCIDENTS = {
+  number: `${QUEUE_SELECT}
+  where incident.number = $1
+  ${NEWEST_FIRST}`,
+  sample: `select count(*) filter (where newest.hit)::int as hits,
+      (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents
+    from (select ${ROW_BY_ROW} as hit from incident order by incident.id desc limit $2) as newest`,
+  walk: `${QUEUE_SELECT}
+  where ${ROW_BY_ROW}
+  ${NEWEST_FIRST}`,
+  index: `${QUEUE_SELECT}
+  where incident.id = any(array(select m.id from incident as m where m.search @@ ${QUERY} or m.notes_search @@ ${QUERY}))
+  ${NEWEST_FIRST}`,
+};
 
 // --- The same rows by hand ------------------------------------------------------------------
 // What n3sp writes when it logs an incident, as few round trips as the rows allow, straight

@@ -5,6 +5,7 @@ import type { Scope } from '../../core/access/principal.ts';
 import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
 import { paginate } from '../../core/http/pagination.ts';
 import { OPEN_STATES } from '../../domain/incident-lifecycle.ts';
+import { SEARCH_SAMPLE, searchShape } from '../../domain/search-shape.ts';
 import type { IncidentListRequest } from './schemas.ts';
 
 /**
@@ -135,16 +136,34 @@ export async function listIncidents(db: Db, scope: Scope, userId: number, reques
   }
   // A number typed into the search box is a lookup on the unique number, not a word search.
   if (request.q && INCIDENT_NUMBER.test(request.q.trim())) q = q.where('incident.number', '=', request.q.trim().toUpperCase());
-  else if (request.q) q = q.where(matchesSearch(request.q, scope.kind !== 'organisations'));
+  else if (request.q) q = q.where(await matchesSearch(db, request.q, scope.kind !== 'organisations', (request.limit ?? 50) + 1));
   return paginate(q, SORTS, request);
 }
 
 const INCIDENT_NUMBER = /^inc\d{7}$/i;
 
-function matchesSearch(text: string, seesWorkNotes: boolean): Expression<SqlBool> {
+/**
+ * The search condition, written so that only the plan that suits the words fits it. The words are
+ * first tried on the newest incidents (a read of pages every search shares); then common words
+ * are tested row by row along the queue's order, which stops when the page is full, and rare ones
+ * are looked up in the full-text indexes and only their matches sorted (src/domain/search-shape.ts).
+ * Both shapes return exactly the incidents whose words match; they differ only in cost.
+ */
+async function matchesSearch(db: Db, text: string, seesWorkNotes: boolean, page: number): Promise<Expression<SqlBool>> {
   const query = sql`websearch_to_tsquery('english', ${text})`;
-  const notes = sql.ref(seesWorkNotes ? 'incident.notes_search' : 'incident.public_notes_search');
-  return sql<SqlBool>`(incident.search @@ ${query} or ${notes} @@ ${query})`;
+  const notes = seesWorkNotes ? 'notes_search' : 'public_notes_search';
+  // ts_match_vq is the function behind @@: the same test, but no index serves it and the planner
+  // takes it to match a third of the rows, so it walks the queue's order and stops at the page.
+  const rowByRow = sql<SqlBool>`(ts_match_vq(incident.search, ${query}) or ts_match_vq(${sql.ref(`incident.${notes}`)}, ${query}))`;
+  const sample = await sql<{ hits: number; incidents: number }>`select count(*) filter (where newest.hit)::int as hits,
+      (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents
+    from (select ${rowByRow} as hit from incident order by incident.id desc limit ${SEARCH_SAMPLE}) as newest`.execute(db);
+  const { hits, incidents } = sample.rows[0]!;
+  if (searchShape(hits, SEARCH_SAMPLE, incidents, page) === 'walk') return rowByRow;
+  // An array from a subquery is computed once, before the outer scan, so the planner cannot turn
+  // it back into a walk; the primary key then yields the matches in the queue's order.
+  return sql<SqlBool>`incident.id = any(array(select m.id from incident as m
+    where m.search @@ ${query} or ${sql.ref(`m.${notes}`)} @@ ${query}))`;
 }
 
 /** A note's words join its incident's search vectors (the customer's too, when it is theirs to read). */
