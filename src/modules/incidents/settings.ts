@@ -1,7 +1,8 @@
 import type { AppContext } from '../../core/context.ts';
 import type { Db } from '../../core/db/database.ts';
 import type { Tx } from '../../core/journal/journal.ts';
-import { actorOf, type Principal } from '../../core/access/principal.ts';
+import type { Principal } from '../../core/access/principal.ts';
+import { serviceSettings } from '../../core/service-settings.ts';
 import { problems } from '../../core/errors.ts';
 import { DEFAULT_PRIORITY_MATRIX, matrixProblems } from '../../domain/priority-matrix.ts';
 import type { IncidentSettings } from './schemas.ts';
@@ -16,26 +17,16 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
   defaultUrgency: 'medium',
 };
 
-/**
- * Every incident read and change consults the settings, so each process keeps them for a few
- * seconds (per database). A change made here is seen at once here; another n3sp process sees it
- * within SETTINGS_TTL_MS. Read with `fresh` where a stale matrix would be wrong (saving).
- */
-const SETTINGS_TTL_MS = 5_000;
-const cache = new WeakMap<object, { value: { settings: IncidentSettings; version: number }; until: number }>();
+const store = serviceSettings(KEY, DEFAULT_INCIDENT_SETTINGS);
 
+/** Every incident read consults these; see core/service-settings.ts for how long a process keeps them. */
 export function forgetIncidentSettings(db: object): void {
-  cache.delete(db);
+  store.forget(db);
 }
 
 /** The settings in force, with their version for If-Match; the defaults until someone saves. */
-export async function incidentSettings(db: Db | Tx, owner: object = db): Promise<{ settings: IncidentSettings; version: number }> {
-  const hit = cache.get(owner);
-  if (hit && hit.until > Date.now()) return hit.value;
-  const row = await db.selectFrom('service_setting').select(['value', 'version']).where('key', '=', KEY).executeTakeFirst();
-  const value = row ? { settings: row.value as IncidentSettings, version: row.version } : { settings: DEFAULT_INCIDENT_SETTINGS, version: 0 };
-  cache.set(owner, { value, until: Date.now() + SETTINGS_TTL_MS });
-  return value;
+export function incidentSettings(db: Db | Tx, owner: object = db): Promise<{ settings: IncidentSettings; version: number }> {
+  return store.read(db, owner);
 }
 
 export function settingsProblems(s: IncidentSettings) {
@@ -49,18 +40,5 @@ export function settingsProblems(s: IncidentSettings) {
 export async function saveIncidentSettings(tx: Tx, ctx: AppContext, principal: Principal, expected: number, next: IncidentSettings) {
   const found = settingsProblems(next);
   if (found.length > 0) throw problems.invalidFields(found);
-  const current = await tx.selectFrom('service_setting').select(['value', 'version']).where('key', '=', KEY).forUpdate().executeTakeFirst();
-  if ((current?.version ?? 0) !== expected) throw problems.preconditionFailed();
-  const value = JSON.stringify(next);
-  const saved = current
-    ? await tx.updateTable('service_setting').set({ value, version: expected + 1, updated_at: new Date() }).where('key', '=', KEY).returning('version').executeTakeFirstOrThrow()
-    : await tx.insertInto('service_setting').values({ key: KEY, value, updated_at: new Date() }).returning('version').executeTakeFirstOrThrow();
-  await ctx.journal.recordUpdate(tx, actorOf(principal), {
-    entityType: 'service_setting',
-    entityId: KEY,
-    before: (current?.value as IncidentSettings | undefined) ?? DEFAULT_INCIDENT_SETTINGS,
-    after: next,
-    fields: ['matrix', 'reopenWindowHours', 'defaultImpact', 'defaultUrgency'],
-  });
-  return { settings: next, version: saved.version };
+  return store.save(tx, ctx, principal, expected, next);
 }
