@@ -11,7 +11,8 @@
  *
  * A request that needs approval starts awaiting it; one that does not starts submitted. Working
  * its first task puts it in fulfilment; the last task done or skipped fulfils it; the customer
- * confirms (or AUTO_CLOSE_DAYS pass) and it is closed.
+ * confirms (or the auto-close window passes: a setting, DEFAULT_AUTO_CLOSE_DAYS until changed) and it
+ * is closed.
  */
 import type { ConnectionState } from './connection-lifecycle.ts';
 
@@ -39,7 +40,27 @@ export const FINAL_STATES: readonly RequestState[] = ['rejected', 'closed', 'can
 export const OPEN_STATES: readonly RequestState[] = REQUEST_STATES.filter((s) => !FINAL_STATES.includes(s) && s !== 'fulfilled');
 
 /** A fulfilled request closes by itself this many days after fulfilment unless the customer confirms first. */
-export const AUTO_CLOSE_DAYS = 5;
+export const DEFAULT_AUTO_CLOSE_DAYS = 5;
+/**
+ * The bounds of the auto-close window a service manager may set. At least a day: a shorter window
+ * would close a request before a customer who works part-time has seen the e-mail asking them to
+ * confirm. At most 60 days: beyond two months an unconfirmed request is not waiting for the
+ * customer any more, it is lingering, and it holds the work out of the closed figures of two
+ * monthly service reviews.
+ */
+export const AUTO_CLOSE_DAYS_MIN = 1;
+export const AUTO_CLOSE_DAYS_MAX = 60;
+const DAY_MS = 86_400_000;
+
+/** When a request fulfilled at `fulfilledAt` closes by itself, under the window in force then. */
+export function autoCloseAt(fulfilledAt: Date, days: number): Date {
+  return new Date(fulfilledAt.getTime() + days * DAY_MS);
+}
+
+/** The whole days between fulfilment and closure by itself, for what the journal says. */
+export function autoCloseDaysOf(fulfilledAt: Date, closesAt: Date): number {
+  return Math.round((closesAt.getTime() - fulfilledAt.getTime()) / DAY_MS);
+}
 
 /** The roles that may approve or reject a request; never the request's own requester. */
 export const APPROVER_ROLES = ['change_approver', 'service_manager', 'administrator'] as const;

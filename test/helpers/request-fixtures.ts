@@ -5,7 +5,7 @@ import type { TestEnv } from './harness.ts';
 import { SYSTEM, uniqueCode } from './factories.ts';
 import type { TenancyFixture } from './tenancy-fixtures.ts';
 
-/** Tenancy fixtures for the service request routes: an access request of the foreign organisation. */
+/** Tenancy fixtures for the service request routes: an access request of the foreign organisation, and the request settings. */
 export const REQUEST_TENANCY_FIXTURES: Record<string, TenancyFixture> = {
   service_request: {
     async create(env: TestEnv, owner) {
@@ -29,6 +29,13 @@ export const REQUEST_TENANCY_FIXTURES: Record<string, TenancyFixture> = {
           'PATCH /api/v1/service-requests/:id/tasks/:taskId': { assigneeId: null },
         },
       };
+    },
+  },
+  // The settings belong to the whole service desk, not to any organisation: an outsider neither
+  // reads them (staff only) nor changes them.
+  request_settings: {
+    async create() {
+      return { params: {}, marker: `no-organisation-owns-the-settings-${uniqueCode('')}`, createBody: { autoCloseDays: 1 } };
     },
   },
 };

@@ -523,6 +523,8 @@ export interface ServiceRequestTable {
   /** Migration 0010. */
   cancelled_at: MaybeStamp;
   cancellation_reason: string | null;
+  /** Migration 0016: when a fulfilled request closes by itself, under the window in force at fulfilment. */
+  closes_at: MaybeStamp;
   sla_due_at: Stamp;
   search: ReadOnly<string>;
   created_at: Stamp;

@@ -7,7 +7,9 @@ import { cancel as cancelJob, schedule } from '../../core/jobs/queue.ts';
 import { jobHandlers } from '../../core/jobs/registry.ts';
 import {
   allTasksClosed,
-  AUTO_CLOSE_DAYS,
+  autoCloseAt,
+  autoCloseDaysOf,
+  DEFAULT_AUTO_CLOSE_DAYS,
   checkDecision,
   checkExistingConnection,
   checkTaskAction,
@@ -20,6 +22,7 @@ import {
 } from '../../domain/request-lifecycle.ts';
 import type { ConnectionState } from '../../domain/connection-lifecycle.ts';
 import { recordClockEvent, type RecordEvent } from '../service-levels/clocks.ts';
+import { requestSettings } from './settings.ts';
 import { emailReplies } from '../notifications/notify.ts';
 import { connectionChanges, transitionIn, type ConnectionChange } from '../connections/service.ts';
 import { moveIn, upgradeIn } from '../connections/changes.ts';
@@ -59,11 +62,10 @@ async function clockEvent(tx: Tx, ctx: AppContext, row: RequestRow, event: Recor
   await setDue(tx, row.id, await recordClockEvent(tx, ctx, subjectOf(row), event, new Date()));
 }
 
-/** Moves the request to a state, stamping what that state stamps; returns the row after. */
+/** Moves the request to a state, stamping what that state stamps (fulfilment is stamped by advance, with its close time); returns the row after. */
 async function moveTo(tx: Tx, id: number, to: RequestState, extra: Record<string, unknown> = {}): Promise<RequestRow> {
   const now = new Date();
   const stamps: Record<string, unknown> = {};
-  if (to === 'fulfilled') stamps.fulfilled_at = now;
   if (to === 'closed') stamps.closed_at = now;
   if (to === 'cancelled') stamps.cancelled_at = now;
   await tx
@@ -87,10 +89,13 @@ async function advance(tx: Tx, ctx: AppContext, actor: JournalActor, id: number)
     row = after;
   }
   if (row.state !== 'in_fulfilment' || !allTasksClosed(snapshotOf(row, await tasksOf(tx, id)).tasks)) return;
-  const after = await moveTo(tx, id, 'fulfilled');
+  // The window in force now is the request's for good: its row, its job and its e-mail agree.
+  const { autoCloseDays } = (await requestSettings.read(tx, ctx.db)).settings;
+  const fulfilledAt = new Date();
+  const after = await moveTo(tx, id, 'fulfilled', { fulfilled_at: fulfilledAt, closes_at: autoCloseAt(fulfilledAt, autoCloseDays) });
   await journal(tx, ctx, actor, 'fulfilled', row, after, 'Every task is done or skipped: fulfilled');
   await clockEvent(tx, ctx, after, 'resolved');
-  await schedule(tx, { kind: CLOSE_JOB, runAt: new Date(after.fulfilled_at!.getTime() + AUTO_CLOSE_DAYS * 86_400_000), payload: { requestId: id }, dedupeKey: closeKey(id) });
+  await schedule(tx, { kind: CLOSE_JOB, runAt: after.closes_at!, payload: { requestId: id }, dedupeKey: closeKey(id) });
   await tell(
     tx,
     ctx,
@@ -98,7 +103,7 @@ async function advance(tx: Tx, ctx: AppContext, actor: JournalActor, id: number)
     'resolution',
     requesterOf(after),
     `fulfilled: ${after.title}`,
-    `${after.number} is fulfilled. Please confirm in the portal; it closes by itself in ${AUTO_CLOSE_DAYS} days otherwise.`,
+    `${after.number} is fulfilled. Please confirm in the portal; it closes by itself in ${autoCloseDays} ${autoCloseDays === 1 ? 'day' : 'days'} otherwise.`,
   );
 }
 
@@ -317,7 +322,10 @@ connectionChanges.listen(followConnection);
 // ---------------------------------------------------------------------------------------------
 // Closure by itself, and replies by e-mail
 
-/** A fulfilled request the customer has not confirmed closes AUTO_CLOSE_DAYS after fulfilment. */
+/**
+ * A fulfilled request the customer has not confirmed closes when its close job comes due: the
+ * auto-close window in force when it was fulfilled (its closes_at) after fulfilment.
+ */
 jobHandlers.register<{ requestId: number }>(CLOSE_JOB, async (tx, job, ctx) => {
   const id = job.payload.requestId;
   const locked = await tx.selectFrom('service_request').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
@@ -325,7 +333,8 @@ jobHandlers.register<{ requestId: number }>(CLOSE_JOB, async (tx, job, ctx) => {
   const before = await reload(tx, id);
   if (before.state !== 'fulfilled') return;
   const after = await moveTo(tx, id, 'closed');
-  await journal(tx, ctx, SYSTEM_ACTOR, 'closed', before, after, `Closed by itself ${AUTO_CLOSE_DAYS} days after fulfilment, unconfirmed`);
+  const days = before.fulfilled_at && before.closes_at ? autoCloseDaysOf(before.fulfilled_at, before.closes_at) : DEFAULT_AUTO_CLOSE_DAYS;
+  await journal(tx, ctx, SYSTEM_ACTOR, 'closed', before, after, `Closed by itself ${days} ${days === 1 ? 'day' : 'days'} after fulfilment, unconfirmed`);
 });
 export const closeJobKind = CLOSE_JOB;
 

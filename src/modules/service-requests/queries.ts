@@ -77,6 +77,7 @@ function selectRequestDetail(db: Db | Tx, scope: Scope) {
       'service_request.rejection_reason',
       'service_request.fulfilled_at',
       'service_request.closed_at',
+      'service_request.closes_at',
       'service_request.cancelled_at',
       'service_request.cancellation_reason',
       'approver.display_name as approver_name',

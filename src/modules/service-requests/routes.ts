@@ -6,12 +6,14 @@ import { principalOf } from '../../core/http/route-access.ts';
 import { createOnce } from '../../core/http/idempotency.ts';
 import { etagOf, expectedVersion, setEtag } from '../../core/http/concurrency.ts';
 import { mapPage } from '../../core/http/pagination.ts';
+import { inTransaction } from '../../core/context.ts';
 import { Page, PageQuery } from '../../core/http/schemas.ts';
 import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
 import type { RequestState } from '../../domain/request-lifecycle.ts';
 import { listRequests } from './queries.ts';
 import { addNote, createRequest, detailOf, ENTITY, getRequest, presentNote, presentSummary, reload, updateRequest, updateTask } from './service.ts';
 import { approveRequest, rejectRequest, transitionRequest, workTask } from './fulfilment.ts';
+import { requestSettings } from './settings.ts';
 import {
   CompleteTaskBody,
   CreateNoteBody,
@@ -22,6 +24,7 @@ import {
   RequestNoteSchema,
   RequestParams,
   RequestSchema,
+  RequestSettingsSchema,
   RequestSummarySchema,
   RequestTaskSchema,
   SkipTaskBody,
@@ -38,6 +41,7 @@ export async function serviceRequestRoutes(appBase: FastifyInstance, ctx: AppCon
   app.addSchema(RequestNoteSchema);
   app.addSchema(RequestSummarySchema);
   app.addSchema(RequestSchema);
+  app.addSchema(RequestSettingsSchema);
   const tags = ['Service requests'];
   const access = (permission: 'requests:read' | 'requests:write' | 'journal:read') => ({ access: { permission, resource: 'service_request' } });
   const Detail = Type.Ref('ServiceRequestDetail');
@@ -158,6 +162,37 @@ export async function serviceRequestRoutes(appBase: FastifyInstance, ctx: AppCon
     handler: async (request) => {
       const row = await getRequest(ctx, principalOf(request), request.params.id);
       return recordHistory(ctx.db, ENTITY, row.id, request.query);
+    },
+  });
+
+  // Staff read the settings under the catalogue's permission, the configuration of what may be
+  // requested (customers and suppliers do not hold it: a customer sees the window on their own
+  // fulfilled request and in its e-mail). They are changed by whoever keeps the service levels
+  // (service managers, administrators), as the incident settings are.
+  const settingsAccess = (permission: 'catalogue:read' | 'service_levels:write') => ({ access: { permission, resource: 'request_settings' } });
+  app.get('/request-settings', {
+    config: settingsAccess('catalogue:read'),
+    schema: { tags, summary: 'How long after fulfilment an unconfirmed request closes by itself', response: { 200: Type.Ref('RequestSettings') } },
+    handler: async (_request, reply) => {
+      const { settings, version } = await requestSettings.read(ctx.db);
+      setEtag(reply, version);
+      return settings;
+    },
+  });
+
+  app.put('/request-settings', {
+    config: settingsAccess('service_levels:write'),
+    schema: {
+      tags,
+      summary: 'Change the auto-close window (If-Match required; "0" before the first change). Requests already fulfilled keep the close time they were given.',
+      body: RequestSettingsSchema,
+      response: { 200: Type.Ref('RequestSettings') },
+    },
+    handler: async (request, reply) => {
+      const saved = await inTransaction(ctx, (tx) => requestSettings.save(tx, ctx, principalOf(request), expectedVersion(request), request.body));
+      requestSettings.forget(ctx.db);
+      setEtag(reply, saved.version);
+      return saved.settings;
     },
   });
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, OneOf, PageQuery } from '../../core/http/schemas.ts';
-import { REQUEST_KINDS, REQUEST_STATES } from '../../domain/request-lifecycle.ts';
+import { AUTO_CLOSE_DAYS_MAX, AUTO_CLOSE_DAYS_MIN, REQUEST_KINDS, REQUEST_STATES } from '../../domain/request-lifecycle.ts';
 
 const Stamp = Type.String({ format: 'date-time' });
 const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
@@ -205,3 +205,16 @@ export type RequestListRequest = Static<typeof RequestListQuery>;
 
 export const RequestParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const TaskParams = Type.Object({ id: Type.Integer({ minimum: 1 }), taskId: Type.Integer({ minimum: 1 }) });
+
+/** What the service manager sets for every service request; see docs/service-requests.md. */
+export const RequestSettingsSchema = Type.Object(
+  {
+    autoCloseDays: Type.Integer({
+      minimum: AUTO_CLOSE_DAYS_MIN,
+      maximum: AUTO_CLOSE_DAYS_MAX,
+      description: 'Days after fulfilment that a request the customer has not confirmed closes by itself. A request keeps the window in force when it was fulfilled.',
+    }),
+  },
+  { $id: 'RequestSettings', additionalProperties: false },
+);
+export type RequestSettings = Static<typeof RequestSettingsSchema>;

@@ -7,7 +7,6 @@ import { STAFF_ROLES } from '../../core/access/roles.ts';
 import { Problem, problems } from '../../core/errors.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 import {
-  AUTO_CLOSE_DAYS,
   checkExistingConnection,
   checkShape,
   defaultTitle,
@@ -135,7 +134,6 @@ export function snapshotOf(row: RequestRow, tasks: TaskRow[]): RequestSnapshot {
 /** The request as the caller may see it: its tasks, its clocks, and the notes they may read. */
 export async function detailOf(db: Db | Tx, principal: Principal, row: RequestRow): Promise<Request> {
   const [tasks, notes, clocks] = await Promise.all([tasksOf(db, row.id), notesOf(db, row.id, isStaff(principal)), clocksOf(db, 'service_request', [row.id])]);
-  const closesAt = row.state === 'fulfilled' && row.fulfilled_at ? new Date(row.fulfilled_at.getTime() + AUTO_CLOSE_DAYS * 86_400_000) : null;
   return {
     ...presentSummary(row),
     description: row.description,
@@ -149,7 +147,8 @@ export async function detailOf(db: Db | Tx, principal: Principal, row: RequestRo
     closedAt: iso(row.closed_at),
     cancelledAt: iso(row.cancelled_at),
     cancellationReason: row.cancellation_reason,
-    closesAutomaticallyAt: iso(closesAt),
+    // The close time it was given at fulfilment: a later change of the window does not move it.
+    closesAutomaticallyAt: row.state === 'fulfilled' ? iso(row.closes_at) : null,
     tasks: tasks.map((t) => presentTask(row.kind as RequestKind, t)),
     notes: notes.map(presentNote),
     clocks: clocks.get(row.id) ?? [],
@@ -189,13 +188,14 @@ function journalView(row: RequestRow) {
     decidedBy: row.approved_by,
     rejectionReason: row.rejection_reason,
     fulfilledAt: row.fulfilled_at,
+    closesAt: row.closes_at,
     closedAt: row.closed_at,
     cancellationReason: row.cancellation_reason,
     details: row.details,
   };
 }
 const JOURNAL_FIELDS = [
-  'state', 'title', 'description', 'priority', 'site', 'connection', 'product', 'team', 'assignee', 'approvalRequired', 'decidedBy', 'rejectionReason', 'fulfilledAt', 'closedAt', 'cancellationReason', 'details',
+  'state', 'title', 'description', 'priority', 'site', 'connection', 'product', 'team', 'assignee', 'approvalRequired', 'decidedBy', 'rejectionReason', 'fulfilledAt', 'closesAt', 'closedAt', 'cancellationReason', 'details',
 ] as const;
 
 /** Journals a change to the request itself, naming the fields that changed. */
