@@ -82,23 +82,8 @@ export function baselineIncident(seq: number, site: { id: number; name: string; 
   return [i.title, i.description, i.callerName, i.callerEmail, site.organisationId, site.id, i.category, i.impact, i.urgency, defaultPriority(i.impact, i.urgency), new Date()];
 }
 
-/** The incident with the names shown beside it (organisation, site, team, assignee, supplier, parent, caller), as the API's detail query reads it. */
-export const READ_INCIDENT = `select incident.*, org.ods_code as organisation_ods_code, org.name as organisation_name, site.name as site_name,
-    team.code as team_code, team.name as team_name, assignee.display_name as assignee_name, supplier.code as supplier_code,
-    supplier.name as supplier_name, parent.number as parent_number, parent.title as parent_title,
-    caller.display_name as caller_display_name, caller.email as caller_user_email
-  from incident
-  join organisation as org on org.id = incident.organisation_id
-  left join site on site.id = incident.site_id
-  left join team on team.id = incident.team_id
-  left join app_user as assignee on assignee.id = incident.assignee_id
-  left join supplier on supplier.id = incident.supplier_id
-  left join incident as parent on parent.id = incident.parent_id
-  left join app_user as caller on caller.id = incident.caller_id
-  where incident.id = $1`;
-
 /** The queue's columns as n3sp reads them for the desk: the names beside each incident as scalar subqueries. */
-const QUEUE_SELECT = `select incident.id, incident.number, incident.title, incident.state, incident.priority, incident.impact, incident.urgency,
+const QUEUE_COLUMNS = `incident.id, incident.number, incident.title, incident.state, incident.priority, incident.impact, incident.urgency,
     incident.category, incident.source, incident.organisation_id, incident.site_id, incident.team_id, incident.assignee_id, incident.supplier_id,
     incident.major, incident.parent_id, incident.sla_due_at, incident.created_at, incident.updated_at, incident.version,
     org.ods_code as organisation_ods_code, org.name as organisation_name,
@@ -109,9 +94,21 @@ const QUEUE_SELECT = `select incident.id, incident.number, incident.title, incid
     (select supplier.code from supplier where supplier.id = incident.supplier_id) as supplier_code,
     (select supplier.name from supplier where supplier.id = incident.supplier_id) as supplier_name,
     (select parent.number from incident as parent where parent.id = incident.parent_id) as parent_number,
-    (select parent.title from incident as parent where parent.id = incident.parent_id) as parent_title
-  from incident
+    (select parent.title from incident as parent where parent.id = incident.parent_id) as parent_title`;
+const FROM_INCIDENT = `from incident
   join organisation as org on org.id = incident.organisation_id`;
+const QUEUE_SELECT = `select ${QUEUE_COLUMNS}
+  ${FROM_INCIDENT}`;
+
+/** The incident with the names shown beside it (the queue's, and the caller's), as the API's detail query reads it. */
+export const READ_INCIDENT = `select ${QUEUE_COLUMNS},
+    incident.description, incident.caller_id, incident.caller_name, incident.caller_email,
+    (select caller.display_name from app_user as caller where caller.id = incident.caller_id) as caller_display_name,
+    (select caller.email from app_user as caller where caller.id = incident.caller_id) as caller_user_email,
+    incident.connection_id, incident.supplier_reference, incident.handed_off_at, incident.supplier_accepted_at, incident.resolution_code,
+    incident.resolution_notes, incident.responded_at, incident.resolved_at, incident.closed_at, incident.reopen_count
+  ${FROM_INCIDENT}
+  where incident.id = $1`;
 
 const QUERY = `websearch_to_tsquery('english', $1)`;
 const ROW_BY_ROW = `(ts_match_vq(incident.search, ${QUERY}) or ts_match_vq(incident.notes_search, ${QUERY}))`;

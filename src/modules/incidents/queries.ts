@@ -7,6 +7,7 @@ import { paginate } from '../../core/http/pagination.ts';
 import { OPEN_STATES } from '../../domain/incident-lifecycle.ts';
 import { SEARCH_SAMPLE, searchShape } from '../../domain/search-shape.ts';
 import type { IncidentListRequest } from './schemas.ts';
+import { clocksJsonOf } from '../service-levels/clocks.ts';
 
 /**
  * An incident belongs to its caller's organisation and, once handed off, to the supplier holding
@@ -188,15 +189,27 @@ export function notesOf(db: Db | Tx, incidentId: number, customerView: boolean) 
   return q.orderBy('id').execute();
 }
 
-/** What a record page shows beside an incident: its CIs and its child incidents, in one round trip. */
-export async function relationsOf(db: Db | Tx, scope: Scope, incidentId: number) {
-  const { rows } = await sql<{ cis: Array<{ id: number; name: string; kind: string }>; children: Array<{ id: number; number: string; title: string; state: string }> }>`
-    select
-      (select coalesce(jsonb_agg(jsonb_build_object('id', ci.id, 'name', ci.name, 'kind', ci.kind) order by ci.name, ci.id), '[]'::jsonb)
-         from incident_ci join configuration_item ci on ci.id = incident_ci.ci_id where incident_ci.incident_id = ${incidentId}) as cis,
-      (select coalesce(jsonb_agg(jsonb_build_object('id', incident.id, 'number', incident.number, 'title', incident.title, 'state', incident.state) order by incident.id), '[]'::jsonb)
-         from incident where incident.parent_id = ${incidentId} and ${inScope(scope, INCIDENT_SCOPE)}) as children`.execute(db);
-  return rows[0]!;
+/** What a record page shows beside an incident — its CIs, its child incidents (those the caller may see), its clocks — as jsonb columns. */
+function besideColumns(scope: Scope, incidentId: number) {
+  return [
+    sql<Array<{ id: number; name: string; kind: string }>>`(select coalesce(jsonb_agg(jsonb_build_object('id', ci.id, 'name', ci.name, 'kind', ci.kind) order by ci.name, ci.id), '[]'::jsonb)
+      from incident_ci join configuration_item ci on ci.id = incident_ci.ci_id where incident_ci.incident_id = ${incidentId})`.as('cis'),
+    sql<Array<{ id: number; number: string; title: string; state: string }>>`(select coalesce(jsonb_agg(jsonb_build_object('id', incident.id, 'number', incident.number, 'title', incident.title, 'state', incident.state) order by incident.id), '[]'::jsonb)
+      from incident where incident.parent_id = ${incidentId} and ${inScope(scope, INCIDENT_SCOPE)})`.as('children'),
+    clocksJsonOf('incident', incidentId).as('clocks'),
+  ] as const;
+}
+
+export type Beside = Awaited<ReturnType<typeof besideOf>>;
+
+/** What is shown beside an incident already read, in one round trip. */
+export function besideOf(db: Db | Tx, scope: Scope, incidentId: number) {
+  return db.selectNoFrom(besideColumns(scope, incidentId)).executeTakeFirstOrThrow();
+}
+
+/** The record page's read: the incident and what is shown beside it, in one statement. */
+export function findIncidentRecord(db: Db | Tx, scope: Scope, id: number) {
+  return detailOf(db, scope, id).select(besideColumns(scope, id)).executeTakeFirst();
 }
 
 export function childrenOf(db: Db | Tx, scope: Scope, parentId: number) {

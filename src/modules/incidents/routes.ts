@@ -10,7 +10,7 @@ import { mapPage } from '../../core/http/pagination.ts';
 import { Page, PageQuery } from '../../core/http/schemas.ts';
 import { inTransaction } from '../../core/context.ts';
 import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
-import { listIncidents, type IncidentRow } from './queries.ts';
+import { listIncidents, type Beside, type IncidentRow } from './queries.ts';
 import {
   acceptIncident,
   addNote,
@@ -19,6 +19,7 @@ import {
   declareMajor,
   ENTITY,
   getIncident,
+  readIncident,
   hiddenFrom,
   getNotes,
   handOffIncident,
@@ -59,7 +60,8 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
   const one = { params: IncidentParams, response: { 200: Type.Ref('Incident') } };
 
   /** Every change answers with the whole record as the caller may see it, and its new ETag. */
-  const answer = async (reply: FastifyReply, principal: Principal, row: IncidentRow) => {
+  // A row read with what is shown beside it (readIncident) is presented without reading it again.
+  const answer = async (reply: FastifyReply, principal: Principal, row: IncidentRow & Partial<Beside>) => {
     setEtag(reply, row.version);
     return presentIncident(ctx, principal, row);
   };
@@ -90,7 +92,7 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     schema: { tags, summary: 'Read an incident with its clocks, CIs and linked incidents', ...one },
     handler: async (request, reply) => {
       const principal = principalOf(request);
-      return answer(reply, principal, await getIncident(ctx, principal, request.params.id));
+      return answer(reply, principal, await readIncident(ctx, principal, request.params.id));
     },
   });
 

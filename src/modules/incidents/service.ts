@@ -17,19 +17,21 @@ import {
   type IncidentState,
   type Party,
 } from '../../domain/incident-lifecycle.ts';
-import { clocksOf, planClocks, recordClockEvent, subjectChanged, type ClockSubject, type ClockSummary } from '../service-levels/clocks.ts';
+import { clockViewsOf, planClocks, recordClockEvent, subjectChanged, type ClockSubject, type ClockSummary } from '../service-levels/clocks.ts';
 import { notify, type NotificationEvent, type Recipient } from '../notifications/notify.ts';
 import {
   ancestorsOf,
+  besideOf,
   childrenOf,
   connectionOfSite,
   contactsOf,
   findIncidentDetail,
+  findIncidentRecord,
   indexNotes,
   lockIncident,
   notesOf,
-  relationsOf,
   siteInScope,
+  type Beside,
   type IncidentRow,
   type IncidentSummaryRow,
 } from './queries.ts';
@@ -88,12 +90,10 @@ export function presentSummary(row: IncidentSummaryRow): IncidentSummary {
 }
 
 /** The whole record as the caller may see it: linked CIs, children, clocks and their next moves. */
-export async function presentIncident(ctx: AppContext, principal: Principal, row: IncidentRow, db: Tx = ctx.db): Promise<Incident> {
-  const [{ cis, children }, clocks, { settings }] = await Promise.all([
-    relationsOf(db, principal.scope, row.id),
-    clocksOf(db, 'incident', [row.id]),
-    incidentSettings(db, ctx.db),
-  ]);
+export async function presentIncident(ctx: AppContext, principal: Principal, row: IncidentRow & Partial<Beside>, db: Tx = ctx.db): Promise<Incident> {
+  const [beside, { settings }] = await Promise.all([hasBeside(row) ? row : besideOf(db, principal.scope, row.id), incidentSettings(db, ctx.db)]);
+  const { cis, children } = beside;
+  const clocks = clockViewsOf(beside.clocks);
   const party = partyOf(principal);
   return {
     ...presentSummary(row),
@@ -116,13 +116,22 @@ export async function presentIncident(ctx: AppContext, principal: Principal, row
     reopenUntil: row.state === 'resolved' ? iso(reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)) : null,
     children: children.map((c) => ({ id: c.id, number: c.number, title: c.title, state: c.state })),
     // A customer sees the promise made to them; a supplier that and their own contract's clock.
-    clocks: (clocks.get(row.id) ?? []).filter((c) => party === 'desk' || c.kind === 'sla' || (party === 'supplier' && c.kind === 'underpinning')),
+    clocks: clocks.filter((c) => party === 'desk' || c.kind === 'sla' || (party === 'supplier' && c.kind === 'underpinning')),
     nextStates: movesFor(row.state as IncidentState, party).filter((to) => party !== 'supplier' || row.state === 'pending_supplier'),
   };
 }
 
 export function presentNote(n: { id: number; kind: string; customer_visible: boolean; body: string; author_name: string; source: string; created_at: Date }): Note {
   return { id: n.id, kind: n.kind, customerVisible: n.customer_visible, body: n.body, author: n.author_name, source: n.source, createdAt: n.created_at.toISOString() };
+}
+
+const hasBeside = (row: Partial<Beside>): row is Beside => row.clocks !== undefined;
+
+/** The incident as its record page shows it, read with what is shown beside it. */
+export async function readIncident(ctx: AppContext, principal: Principal, id: number): Promise<IncidentRow & Beside> {
+  const row = await findIncidentRecord(ctx.db, principal.scope, id);
+  if (!row) throw problems.notFound('incident with that id');
+  return row;
 }
 
 export async function getIncident(ctx: AppContext, principal: Principal, id: number): Promise<IncidentRow> {

@@ -3,7 +3,9 @@ import type { Tx } from '../../core/journal/journal.ts';
 import { changeSubject, planRecordClocks, recordEvent, startRecordClocks, viewOf, type ClockPlan } from './engine.ts';
 
 export type { ClockPlan } from './engine.ts';
-import { clocksOfRecords } from './queries.ts';
+import { clockRowsFromJson, clocksOfRecords } from './queries.ts';
+
+export { clocksJsonOf } from './queries.ts';
 
 /**
  * The service level clocks on a record: the contract between the records' owners (incidents,
@@ -106,6 +108,11 @@ export async function clocksOf(db: Tx, recordType: ClockRecordType, recordIds: n
   const now = at.getTime();
   for (const row of await clocksOfRecords(db, recordType, recordIds)) views.get(row.record_id)?.push(viewOf(row, now));
   return views;
+}
+
+/** The clocks a record query read beside the record (`clocksJsonOf`), as they stand now (or at `at`). */
+export function clockViewsOf(json: unknown[], at: Date = new Date()): ClockView[] {
+  return clockRowsFromJson(json).map((row) => viewOf(row, at.getTime()));
 }
 
 export interface ClockAlarm {
