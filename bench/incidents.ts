@@ -99,10 +99,10 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   ];
   const engineWord = ctx.engine === 'postgres' ? `pg (a pool of ${ctx.concurrency}) to a second scratch database on the same PostgreSQL server` : 'PGlite (its own data folder, same seed)';
   return {
-    baseline: `one INSERT of the same incident row (committed on its own; no journal, clocks or audit); the same rows as n3sp writes, by hand (the incident, its clock subject, two clocks and four timers in one statement, then the sealed journal entry, in one transaction); and one SELECT of an incident with the names shown beside it, sent straight through ${engineWord}, from a process of its own at the same concurrency. Memory is each process's RSS.`,
+    baseline: `one INSERT of the same incident row (committed on its own; no journal, clocks or audit); the same rows as n3sp writes, by hand (the incident, its clock subject, two clocks and four timers in one statement, then the sealed journal entry, in one transaction); and the record page's read as n3sp sends it (one SELECT of an incident with the names shown beside it and its CIs, children and clocks as jsonb) of the incidents written with their rows, sent straight through ${engineWord}, from a process of its own at the same concurrency. Memory is each process's RSS.`,
     figures,
     notes: [
-      `Data: ${source}. Each write logs an incident at the next site (staff API token: priority from impact × urgency, response and resolution clocks started with their jobs, journal entry sealed); reads take the incidents each side wrote, by a fixed stride.`,
+      `Data: ${source}. Each write logs an incident at the next site (staff API token: priority from impact × urgency, response and resolution clocks started with their jobs, journal entry sealed); reads take the incidents each side wrote with their clocks (the baseline: those of the same rows by hand), by a fixed stride.`,
       `Audit chain: at most ${chain.maxUnchained.toLocaleString('en-GB')} journal entries waited to be chained at the end of a slice of writes; the last linked ${chain.drainMs.toFixed(0)} ms after the writes stopped; \`audit verify\` after the run: ok, ${verify.checked.toLocaleString('en-GB')} entries in ${(verify.ms / 1000).toFixed(1)} s.`,
       `n3sp's pool: ${ctx.engine === 'postgres' ? `${ctx.concurrency} connections, as the baseline's` : 'the one PGlite connection'}; request logging at info level to /dev/null. The HTTP client runs in the runner's process on the same machine; its CPU counts against n3sp's side only.`,
     ],

@@ -16,7 +16,7 @@ let driver: { query: Query; transaction<T>(work: (query: Query) => Promise<T>): 
 let auditKey = '';
 let terms: ClockTermsRow | undefined;
 let sites: Array<{ id: number; name: string; organisationId: number }> = [];
-/** The incidents this process inserted: what its read phase reads. */
+/** The incidents this process wrote with their clocks and journal entry, as n3sp writes one: what its read phase reads. */
 const written: number[] = [];
 
 const INCIDENT_NUMBER = /^inc\d{7}$/i;
@@ -65,14 +65,14 @@ serveWorker({
     const d = driver!;
     const ops = {
       write: async (seq: number) => {
-        const { rows } = await d.query(INSERT_INCIDENT, baselineIncident(seq, sites[seq % sites.length]!));
-        written.push((rows[0] as { id: number }).id);
+        await d.query(INSERT_INCIDENT, baselineIncident(seq, sites[seq % sites.length]!));
       },
       'write-rows': async (seq: number) => {
         const { rows, journal } = baselineIncidentRows(seq, sites[seq % sites.length]!, terms!, auditKey);
         await d.transaction(async (query) => {
           const inserted = (await query(INSERT_INCIDENT_ROWS, rows)).rows[0] as { id: number; number: string };
           await query(INSERT_INCIDENT_JOURNAL, journal(Number(inserted.id), inserted.number));
+          written.push(Number(inserted.id));
         });
       },
       read: async (seq: number) => {

@@ -100,13 +100,23 @@ const FROM_INCIDENT = `from incident
 const QUEUE_SELECT = `select ${QUEUE_COLUMNS}
   ${FROM_INCIDENT}`;
 
-/** The incident with the names shown beside it (the queue's, and the caller's), as the API's detail query reads it. */
+/**
+ * The record page's read as n3sp sends it for the desk (src/modules/incidents/queries.ts,
+ * `findIncidentRecord`): the incident with the names shown beside it (the queue's and the
+ * caller's), and its CIs, child incidents and clocks as jsonb — one statement.
+ */
 export const READ_INCIDENT = `select ${QUEUE_COLUMNS},
     incident.description, incident.caller_id, incident.caller_name, incident.caller_email,
     (select caller.display_name from app_user as caller where caller.id = incident.caller_id) as caller_display_name,
     (select caller.email from app_user as caller where caller.id = incident.caller_id) as caller_user_email,
     incident.connection_id, incident.supplier_reference, incident.handed_off_at, incident.supplier_accepted_at, incident.resolution_code,
-    incident.resolution_notes, incident.responded_at, incident.resolved_at, incident.closed_at, incident.reopen_count
+    incident.resolution_notes, incident.responded_at, incident.resolved_at, incident.closed_at, incident.reopen_count,
+    (select coalesce(jsonb_agg(jsonb_build_object('id', ci.id, 'name', ci.name, 'kind', ci.kind) order by ci.name, ci.id), '[]'::jsonb)
+      from incident_ci join configuration_item ci on ci.id = incident_ci.ci_id where incident_ci.incident_id = $1) as cis,
+    (select coalesce(jsonb_agg(jsonb_build_object('id', incident.id, 'number', incident.number, 'title', incident.title, 'state', incident.state) order by incident.id), '[]'::jsonb)
+      from incident where incident.parent_id = $1) as children,
+    (select coalesce(jsonb_agg(to_jsonb(c) || jsonb_build_object('definition_code', d.code, 'definition_name', d.name) order by c.id), '[]'::jsonb)
+      from sla_clock as c join sla_definition as d on d.id = c.definition_id where c.record_type = 'incident' and c.record_id = $1) as clocks
   ${FROM_INCIDENT}
   where incident.id = $1`;
 
