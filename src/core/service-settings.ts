@@ -34,7 +34,15 @@ export interface Versioned<T> {
  */
 export const SETTINGS_TTL_MS = 5_000;
 
-export function serviceSettings<T extends object>(key: string, defaults: T): ServiceSettings<T> {
+/**
+ * `cacheMs: 0` reads the table every time: for settings read off the hot path whose change must
+ * apply at once in every process, so nothing needs to call forget after a save.
+ */
+export interface ServiceSettingsOptions {
+  cacheMs?: number;
+}
+
+export function serviceSettings<T extends object>(key: string, defaults: T, { cacheMs = SETTINGS_TTL_MS }: ServiceSettingsOptions = {}): ServiceSettings<T> {
   const cache = new WeakMap<object, { value: Versioned<T>; until: number }>();
   const fields = Object.keys(defaults) as Array<keyof T & string>;
   // A field added after the settings were first saved takes its default until the next save.
@@ -48,7 +56,7 @@ export function serviceSettings<T extends object>(key: string, defaults: T): Ser
       if (hit && hit.until > Date.now()) return hit.value;
       const row = await db.selectFrom('service_setting').select(['value', 'version']).where('key', '=', key).executeTakeFirst();
       const value = row ? { settings: withDefaults(row.value), version: row.version } : { settings: defaults, version: 0 };
-      cache.set(owner, { value, until: Date.now() + SETTINGS_TTL_MS });
+      if (cacheMs > 0) cache.set(owner, { value, until: Date.now() + cacheMs });
       return value;
     },
     forget(owner) {
