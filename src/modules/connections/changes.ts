@@ -6,7 +6,7 @@ import { Problem, problems } from '../../core/errors.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 import { checkMove, checkUpgrade, isProblem, legAtSite, type ChangeProblem } from '../../domain/connection-changes.ts';
 import { allocate, releaseHolder } from '../address-plan/service.ts';
-import { createCi, createRelation, RELATION_ENTITY } from '../cmdb/service.ts';
+import { RELATION_ENTITY } from '../cmdb/service.ts';
 import {
   connectionProduct,
   findConnection,
@@ -15,11 +15,10 @@ import {
   openConnectionsOfSite,
   routerLinksOf,
   siteForRequest,
-  siteRouterOf,
   supplierPriceFor,
   type ConnectionRow,
 } from './queries.ts';
-import { announce, changeCi, journal, writerFor } from './service.ts';
+import { announce, changeCi, hangFromSiteRouter, journal, writerFor } from './service.ts';
 import type { Move, Upgrade } from './schemas.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -176,7 +175,6 @@ async function readdress(tx: Tx, ctx: AppContext, principal: Principal, before: 
 /** The site router of the old site no longer depends on the connection; the new site's does. */
 async function rehang(tx: Tx, ctx: AppContext, principal: Principal, after: ConnectionRow) {
   if (after.ci_id === null) return;
-  const writer = writerFor(principal);
   for (const link of await routerLinksOf(tx, after.ci_id)) {
     await tx.deleteFrom('ci_relation').where('id', '=', link.id).execute();
     await ctx.journal.record(tx, actorOf(principal), {
@@ -193,19 +191,5 @@ async function rehang(tx: Tx, ctx: AppContext, principal: Principal, after: Conn
       ),
     });
   }
-  const router =
-    (await siteRouterOf(tx, after.site_id)) ??
-    (await createCi(tx, ctx, writer, {
-      kind: 'site_router',
-      name: `Router ${after.site_name}`.slice(0, 200),
-      organisationOdsCode: after.organisation_ods_code,
-      siteId: after.site_id,
-      state: 'live',
-    }));
-  await createRelation(tx, ctx, writer, {
-    sourceId: router.id,
-    targetId: after.ci_id,
-    kind: 'depends_on',
-    redundancyGroup: after.product_resilience === 'resilient' ? `site-${after.site_id}-access` : undefined,
-  });
+  await hangFromSiteRouter(tx, ctx, principal, after, after.ci_id, 'live');
 }

@@ -376,6 +376,38 @@ async function relateToPop(tx: Tx, ctx: AppContext, principal: Principal, ciId: 
 }
 
 /**
+ * The site's router depends on the connection's CI, so an outage of the connection reaches the
+ * site; a site the CMDB has no router for gets one, in `routerState` (planned while the connection
+ * is only ordered, live when a live connection moves in). The two legs of a resilient product share
+ * the site's redundancy group, so losing one leg is not an outage of the site.
+ */
+export async function hangFromSiteRouter(
+  tx: Tx,
+  ctx: AppContext,
+  principal: Principal,
+  row: ConnectionRow,
+  ciId: number,
+  routerState: 'planned' | 'live',
+): Promise<void> {
+  const writer = writerFor(principal);
+  const router =
+    (await siteRouterOf(tx, row.site_id)) ??
+    (await createCi(tx, ctx, writer, {
+      kind: 'site_router',
+      name: `Router ${row.site_name}`.slice(0, 200),
+      organisationOdsCode: row.organisation_ods_code,
+      siteId: row.site_id,
+      state: routerState,
+    }));
+  await createRelation(tx, ctx, writer, {
+    sourceId: router.id,
+    targetId: ciId,
+    kind: 'depends_on',
+    redundancyGroup: row.product_resilience === 'resilient' ? `site-${row.site_id}-access` : undefined,
+  });
+}
+
+/**
  * Orders the connection: prices it from every supplier serving its region, picks the best value
  * (or the named supplier's quote), keeps every quote with its breakdown, allocates its prefix and
  * creates its CI (the site router depends on it; it depends on its PoP), all in one transaction.
@@ -424,22 +456,7 @@ export async function orderIn(tx: Tx, ctx: AppContext, principal: Principal, id:
     state: 'planned',
     attributes: { connectionId: id, product: before.product_code, prefix: allocation.prefix, leg: before.leg },
   });
-  let router = await siteRouterOf(tx, before.site_id);
-  if (!router) {
-    router = await createCi(tx, ctx, writer, {
-      kind: 'site_router',
-      name: `Router ${before.site_name}`.slice(0, 200),
-      organisationOdsCode: before.organisation_ods_code,
-      siteId: before.site_id,
-      state: 'planned',
-    });
-  }
-  await createRelation(tx, ctx, writer, {
-    sourceId: router.id,
-    targetId: ci.id,
-    kind: 'depends_on',
-    redundancyGroup: before.product_resilience === 'resilient' ? `site-${before.site_id}-access` : undefined,
-  });
+  await hangFromSiteRouter(tx, ctx, principal, before, ci.id, 'planned');
   await relateToPop(tx, ctx, principal, ci.id, popId, null);
   await tx
     .updateTable('connection')
