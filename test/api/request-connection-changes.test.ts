@@ -190,6 +190,7 @@ describe('a fulfilled upgrade or move changes the connection', () => {
     assert.notEqual(routers[0].source.id, oldRouter.source.id);
     const newRouter = (await desk.get(`/api/v1/cis/${routers[0].source.id}`)).body;
     assert.equal(newRouter.siteId, to.id);
+    assert.equal(newRouter.state, 'live', 'the router a live connection moves under is in service, not planned');
 
     const [entry] = await journalOf(`${CONNECTIONS}/${connection.id}`);
     assert.equal(entry!.action, 'moved');
