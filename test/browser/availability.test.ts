@@ -5,7 +5,7 @@
 // the CI and connection pages; a customer sees only their own. Every page is checked with axe.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { makeOrganisation, makeUser, TEST_PASSWORD, uniqueCode } from '../helpers/factories.ts';
@@ -13,9 +13,8 @@ import { makeCi, makeRelation } from '../helpers/cmdb-fixtures.ts';
 import { makeSupplier } from '../helpers/network-fixtures.ts';
 import { makeLiveConnection, recordOutage, type LiveConnection } from '../helpers/availability-fixtures.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { signIn, assertAccessible } from '../helpers/browser.ts';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ZONE = 'Europe/London';
 /** Last month, in London: its figures are complete. */
 const lastMonth = DateTime.now().setZone(ZONE).minus({ months: 1 }).startOf('month');
@@ -34,10 +33,7 @@ let pop: { id: number };
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   region = uniqueCode('Y').slice(0, 4);
   const regionOrg = await makeOrganisation(env, { odsCode: region, name: 'North East and Yorkshire', kind: 'region' });
   const densham = await makeOrganisation(env, { odsCode: 'A81001', name: 'The Densham Surgery', kind: 'gp_practice', region });
@@ -62,20 +58,10 @@ after(async () => {
   await env?.close();
 });
 
-async function freshPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: ZONE });
-  context.setDefaultTimeout(10_000);
-  context.on('request', (request) => requested.push(request.url()));
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+const freshPage = () => openPage(browser, requested, pageErrors);
 
 const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
 
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 const hours = (month: DateTime) => month.plus({ months: 1 }).diff(month, 'hours').hours;
 
 describe('availability and maintenance pages', () => {

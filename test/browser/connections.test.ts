@@ -4,7 +4,7 @@
 // roll-out's burn-up; a customer sees their own connection and no other.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { inTransaction } from '../../src/core/context.ts';
 import { addPrice } from '../../src/modules/suppliers/service.ts';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
@@ -12,9 +12,8 @@ import { clientAs, makeOrganisation, makeUser, SYSTEM, TEST_PASSWORD, uniqueCode
 import { makeProduct, makeServiceClass, makeSite, makeSupplier } from '../helpers/network-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { openPage, signIn, assertAccessible } from '../helpers/browser.ts';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 let env: TestEnv;
@@ -28,10 +27,7 @@ let region: string;
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const admin = (await clientAs(env, { roles: ['administrator'] })).api;
   desk = (await clientAs(env, { roles: ['programme_manager'] })).api;
   region = uniqueCode('Y').slice(0, 4);
@@ -90,10 +86,6 @@ after(async () => {
 const freshPage = () => openPage(browser, requested, pageErrors);
 
 const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
-
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
 describe('connections and the roll-out', () => {
   test('an agent filters connections, reads one, records its install, and opens the roll-out', async () => {

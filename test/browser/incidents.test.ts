@@ -6,7 +6,7 @@
 // incident board. Screenshots go to docs/screenshots/ with N3SP_UPDATE_SCREENSHOTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { inTransaction } from '../../src/core/context.ts';
 import { SYSTEM_ACTOR } from '../../src/core/access/principal.ts';
 import type { Role } from '../../src/core/access/roles.ts';
@@ -17,9 +17,7 @@ import { clientAs, makeOrganisation, SYSTEM, TEST_PASSWORD } from '../helpers/fa
 import { makeSite, makeSupplier } from '../helpers/network-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { openPage, signIn, assertAccessible } from '../helpers/browser.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -42,10 +40,7 @@ async function person(username: string, displayName: string, roles: Role[], extr
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   desk = (await clientAs(env, { roles: ['service_desk_agent'] })).api;
   const densham = await makeOrganisation(env, { odsCode: 'A81001', name: 'The Densham Surgery', kind: 'gp_practice' });
   const queensPark = await makeOrganisation(env, { odsCode: 'A81002', name: 'Queens Park Medical Centre', kind: 'gp_practice' });
@@ -77,9 +72,6 @@ const freshPage = () => openPage(browser, requested, pageErrors);
 
 const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
 
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 const main = (page: Page) => page.getByRole('main');
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 

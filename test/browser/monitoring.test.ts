@@ -4,7 +4,7 @@
 // router's alerts; a customer is not offered the console. Screenshot to docs/screenshots/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../src/core/access/principal.ts';
 import type { Role } from '../../src/core/access/roles.ts';
 import { createUser } from '../../src/modules/users/service.ts';
@@ -13,9 +13,7 @@ import { clientAs, makeOrganisation, TEST_PASSWORD } from '../helpers/factories.
 import { amAlert, amPayload, machineClient, makeMonitoredNetwork, type MonitoredNetwork } from '../helpers/monitoring-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { signIn, assertAccessible } from '../helpers/browser.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { assertAccessible, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -30,7 +28,7 @@ async function person(username: string, roles: Role[], organisations?: string[])
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchBrowser();
   await makeOrganisation(env, { name: 'N3SP Network Provider', kind: 'network_provider' });
   machine = (await machineClient(env)).api;
   const manager = (await clientAs(env, { roles: ['service_manager'] })).api;
@@ -47,22 +45,17 @@ after(async () => {
   await env?.close();
 });
 
-async function freshPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+// The console fills in as the correlation worker polls, so its pages wait longer than the usual
+// 10 s; the requests they make are not checked here.
+const freshPage = () => openPage(browser, [], pageErrors, { timeoutMs: 15_000 });
 
 const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
-
 
 describe('the event console', () => {
   test('a storm appears live as one major incident with its alerts, beside an isolated site', async () => {
     const page = await freshPage();
     await signInAs(page, 'ops.watch');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Event console' }).click();
+    await nav(page).getByRole('link', { name: 'Event console' }).click();
     await page.getByRole('heading', { level: 1, name: 'Event console' }).waitFor();
     await page.getByText('No incident is open from alerts.').waitFor();
 
@@ -104,6 +97,6 @@ describe('the event console', () => {
   test('a customer is not offered the console, and the API refuses them', async () => {
     const page = await freshPage();
     await signInAs(page, 'practice.manager');
-    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Event console' }).count(), 0);
+    assert.equal(await nav(page).getByRole('link', { name: 'Event console' }).count(), 0);
   });
 });

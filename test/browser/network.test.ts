@@ -4,14 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { openPage, signIn, assertAccessible } from '../helpers/browser.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -28,10 +26,7 @@ async function created(response: Promise<{ status: number; body: any }>) {
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   admin = (await clientAs(env, { roles: ['administrator'] })).api;
 
   await makeOrganisation(env, { odsCode: 'Y63', name: 'North East and Yorkshire', kind: 'region' });
@@ -98,9 +93,6 @@ const freshPage = () => openPage(browser, requested, pageErrors);
 
 const signInAs = (page: Page, username: string) => signIn(page, env.url!, username);
 
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 const map = (page: Page) => page.getByRole('group', { name: /^Map of \d+ sites/ });
 
 describe('the network inventory and the CMDB', () => {

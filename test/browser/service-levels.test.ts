@@ -6,17 +6,15 @@
 // no calendars. Every state is checked with axe; no request leaves 127.0.0.1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/factories.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
 import { inTransaction } from '../../src/core/context.ts';
 import { JobWorker } from '../../src/core/jobs/worker.ts';
 import { recordClockEvent, startClocks, type ClockSubject, type RecordEvent } from '../../src/modules/service-levels/clocks.ts';
-import { assertAccessible } from '../helpers/browser.ts';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ZONE = 'Europe/London';
 
 let env: TestEnv;
 let browser: Browser;
@@ -27,10 +25,7 @@ before(async () => {
   env = await testEnv({ web: true, listen: true });
   // The breach jobs are run below with the time given, not by the runtime's own worker.
   await env.rt.jobs?.stop();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const densham = await makeOrganisation(env, { odsCode: 'A81001', name: 'The Densham Surgery', kind: 'gp_practice' });
   const queens = await makeOrganisation(env, { odsCode: 'A81002', name: 'Queens Park Medical Centre', kind: 'gp_practice' });
 
@@ -58,22 +53,11 @@ after(async () => {
 });
 
 async function signedIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: ZONE });
-  context.setDefaultTimeout(10_000);
-  context.on('request', (request) => requested.push(request.url()));
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(env.url!);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  const page = await openPage(browser, requested, pageErrors);
+  await signIn(page, env.url!, username);
   return page;
 }
 
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 const cells = async (page: Page, table: RegExp, row: string) =>
   (await page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: row, exact: true }) }).getByRole('cell').allInnerTexts()).map((t) => t.trim());
 

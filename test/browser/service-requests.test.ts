@@ -4,13 +4,11 @@
 // sees that note, confirms and closes it; another practice's manager sees none of it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { makeOrganisation, makeUser, TEST_PASSWORD, uniqueCode } from '../helpers/factories.ts';
 import { makeSite } from '../helpers/network-fixtures.ts';
-import { assertAccessible } from '../helpers/browser.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -18,10 +16,7 @@ const pageErrors: string[] = [];
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const region = uniqueCode('Y').slice(0, 4);
   await makeOrganisation(env, { odsCode: region, name: 'North East and Yorkshire', kind: 'region' });
   const densham = await makeOrganisation(env, { odsCode: 'A81001', name: 'The Densham Surgery', kind: 'gp_practice', region });
@@ -39,22 +34,13 @@ after(async () => {
   await env?.close();
 });
 
+/** A fresh browser profile, signed in; the requests its pages make are not checked here. */
 async function signedIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(env.url!);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  const page = await openPage(browser, [], pageErrors);
+  await signIn(page, env.url!, username);
   return page;
 }
 
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 /** The request's state, as its summary shows it. */
 const stateShown = (page: Page, state: string) => page.getByRole('main').locator('.summary-list dd .tag').filter({ hasText: new RegExp(`^${state}$`) }).waitFor();
 const TITLE = 'Access to the n3sp portal for Dr Amir Shah';

@@ -20,9 +20,10 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function openPage(browser: Browser, requested: string[], pageErrors: string[]): Promise<Page> {
+/** `timeoutMs` is for pages that wait on work the server does in the background (monitoring's correlation). */
+export async function openPage(browser: Browser, requested: string[], pageErrors: string[], { timeoutMs = 10_000 } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(timeoutMs);
   context.on('request', (request) => requested.push(request.url()));
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
