@@ -182,7 +182,18 @@ export function useFilters<K extends string>(defaults: Record<K, string>): Filte
   const applied = read();
   const address = params.toString();
   const [draft, setDraft] = useState(applied);
-  useEffect(() => setDraft(read()), [address]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The draft follows the address when it changes from elsewhere (back, a link). An address this
+  // form wrote itself is left alone: the draft already says it, and whatever was typed after a
+  // click on Search or Clear, before the address changed, must not be overwritten.
+  const written = useRef<string | null>(null);
+  useEffect(() => {
+    if (address !== written.current) setDraft(read());
+    written.current = null;
+  }, [address]); // eslint-disable-line react-hooks/exhaustive-deps
+  const go = (next: URLSearchParams) => {
+    written.current = next.toString();
+    setParams(next);
+  };
   const away = (k: K) => applied[k] !== defaults[k];
 
   function withFilters(values: Partial<Record<K, string>>) {
@@ -203,8 +214,11 @@ export function useFilters<K extends string>(defaults: Record<K, string>): Filte
     changed: keys.some(away),
     submit(event) {
       event.preventDefault();
-      setParams(withFilters(draft));
+      go(withFilters(draft));
     },
-    clear: () => setParams(withFilters({})),
+    clear: () => {
+      setDraft(defaults);
+      go(withFilters({}));
+    },
   };
 }
