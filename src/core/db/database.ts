@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { PGlitePool } from './pglite-pool.ts';
+import { prepareMarkedStatements } from './prepared.ts';
 import type { Tables } from './tables.ts';
 
 export type Db = Kysely<Tables>;
@@ -46,7 +47,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // clients only, so checked-out clients get a listener of their own. The pool discards a dead
     // client when it is released, and the request answers 503 so that the caller retries.
     pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      prepareMarkedStatements(client);
+    });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }

@@ -135,7 +135,7 @@ export async function loadDemonstrationIncidents(ctx: AppContext): Promise<strin
   async function walkTo(stage: IncidentState, n: number, place: Place, fault: (typeof FAULTS)[number]): Promise<IncidentRow> {
     const byPortal = place.own && practice !== null;
     const urgency = pick(LEVELS);
-    let row = await inTransaction(ctx, (tx) =>
+    let row: IncidentRow = await inTransaction(ctx, (tx) =>
       createIncident(tx, ctx, byPortal ? practice! : agent, {
         title: fault.title,
         description: fault.description,
@@ -214,7 +214,7 @@ export async function loadDemonstrationIncidents(ctx: AppContext): Promise<strin
   let major = '';
   if (network && openForLinking.length > 0) {
     const ops = teams.find((t) => t.code === 'network-operations')!;
-    let row = await inTransaction(ctx, (tx) =>
+    let row: IncidentRow = await inTransaction(ctx, (tx) =>
       createIncident(tx, ctx, agent, {
         title: `${pop?.name ?? 'A point of presence'} lost power: sites behind it are down`,
         description: 'Monitoring lost every circuit terminating at the PoP at once. The data centre reports a failed UPS on the rack feed.',

@@ -8,6 +8,7 @@ import { OPEN_STATES } from '../../domain/incident-lifecycle.ts';
 import { SEARCH_SAMPLE, searchShape } from '../../domain/search-shape.ts';
 import type { IncidentListRequest } from './schemas.ts';
 import { clocksJsonOf } from '../service-levels/clocks.ts';
+import { planOnce } from '../../core/db/prepared.ts';
 
 /**
  * An incident belongs to its caller's organisation and, once handed off, to the supplier holding
@@ -95,7 +96,7 @@ export type IncidentRow = NonNullable<Awaited<ReturnType<typeof findIncidentDeta
  * only the incident's own row is locked, not the rows its names are read from.
  */
 export function lockIncident(tx: Tx, scope: Scope, id: number): Promise<IncidentRow | undefined> {
-  return detailOf(tx, scope, id).forUpdate('incident').executeTakeFirst();
+  return detailOf(tx, scope, id).forUpdate('incident').modifyEnd(planOnce).executeTakeFirst();
 }
 
 const SORTS = {
@@ -209,7 +210,7 @@ export function besideOf(db: Db | Tx, scope: Scope, incidentId: number) {
 
 /** The record page's read: the incident and what is shown beside it, in one statement. */
 export function findIncidentRecord(db: Db | Tx, scope: Scope, id: number) {
-  return detailOf(db, scope, id).select(besideColumns(scope, id)).executeTakeFirst();
+  return detailOf(db, scope, id).select(besideColumns(scope, id)).modifyEnd(planOnce).executeTakeFirst();
 }
 
 export function childrenOf(db: Db | Tx, scope: Scope, parentId: number) {

@@ -331,7 +331,7 @@ async function locked(tx: Tx, principal: Principal, id: number, expected: number
  * Logs an incident. A customer reports a fault on one of their own sites (the portal) and is its
  * caller; the desk may log one for any organisation, site or connection, with CIs and a team.
  */
-export async function createIncident(tx: Tx, ctx: AppContext, principal: Principal, input: CreateIncident, options: { source?: 'monitoring' | 'email' } = {}): Promise<IncidentRow> {
+export async function createIncident(tx: Tx, ctx: AppContext, principal: Principal, input: CreateIncident, options: { source?: 'monitoring' | 'email' } = {}): Promise<IncidentRow & Beside> {
   const party = partyOf(principal);
   if (party === 'supplier') throw problems.forbidden('Suppliers update incidents handed to them; they do not log them.');
   const { settings } = await incidentSettings(tx, ctx.db);
@@ -394,7 +394,8 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
   // Assigned as it is logged: that is its response (which leaves the resolution due time as it is).
   if (team) await recordClockEvent(tx, ctx, subjectOf({ id, number, priority, organisation_id: placed.organisationId, team_id: team.id, supplier_id: null }, placed.productId), 'responded', now);
   if (input.parentId !== undefined) await linkUnder(tx, ctx, principal, input.parentId, [id]);
-  const created = (await findIncidentDetail(tx, { kind: 'network' }, id))!;
+  // Read back with what its page shows beside it (a new incident has no children to hide), which is the answer too.
+  const created = (await findIncidentRecord(tx, { kind: 'network' }, id))!;
   await ctx.journal.record(tx, actorOf(principal), {
     action: 'logged',
     entityType: ENTITY,

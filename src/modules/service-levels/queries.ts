@@ -1,6 +1,7 @@
 import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type { Db } from '../../core/db/database.ts';
 import type { SlaClockTable, SlaSubjectTable } from '../../core/db/tables.ts';
+import { planOnce } from '../../core/db/prepared.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Scope } from '../../core/access/principal.ts';
 import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
@@ -155,7 +156,7 @@ export async function clockTerms(db: Db | Tx, recordType: string, organisationId
               union all
               select o.id, o.parent_id, up.depth + 1 from organisation o join up on o.id = up.parent_id where up.depth < 20
             ) select id from up order by depth) as lineage,
-      (select service_class_id from product where id = ${productId ?? null}::bigint) as service_class_id`.execute(db);
+      (select service_class_id from product where id = ${productId ?? null}::bigint) as service_class_id ${planOnce}`.execute(db);
   const row = rows[0]!;
   return {
     definitions: row.definitions,
