@@ -12,7 +12,7 @@ import type pg from 'pg';
  * Mark a statement by ending it with `planOnce`: `.modifyEnd(planOnce)` on a query builder, or
  * `${planOnce}` at the end of a `sql` template. On PGlite the mark is only a comment.
  */
-const MARK = '/* n3sp:plan-once */';
+export const MARK = '/* n3sp:plan-once */';
 export const planOnce = sql.raw(MARK);
 
 // Each distinct text is a statement kept by the server for the connection's life; texts differ

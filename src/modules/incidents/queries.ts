@@ -241,6 +241,7 @@ export function siteInScope(db: Db | Tx, scope: Scope, siteId: number) {
     .select(['site.id', 'site.name', 'site.organisation_id', 'site.state'])
     .where('site.id', '=', siteId)
     .where(inScope(scope, { organisation: 'site.organisation_id' }))
+    .modifyEnd(planOnce)
     .executeTakeFirst();
 }
 

@@ -1,3 +1,4 @@
+import { planOnce } from '../../core/db/prepared.ts';
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
@@ -387,6 +388,7 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
       updated_at: now,
     })
     .returning(['id', 'number'])
+    .modifyEnd(planOnce)
     .executeTakeFirstOrThrow();
   const ciIds = [...new Set([...(input.ciIds ?? []), ...(placed.ciId ? [placed.ciId] : [])])];
   if (ciIds.length > 0) await linkCis(tx, id, ciIds);

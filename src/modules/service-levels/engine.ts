@@ -3,6 +3,7 @@ import type { AppContext } from '../../core/context.ts';
 import type { SlaClockTable } from '../../core/db/tables.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Job } from '../../core/jobs/queue.ts';
+import { planOnce } from '../../core/db/prepared.ts';
 import { cancel, reschedule, schedule, scheduleAll, type ScheduleInput } from '../../core/jobs/queue.ts';
 import { SYSTEM_ACTOR } from '../../core/access/principal.ts';
 import type { Closure, Instant, WeeklyHours } from '../../domain/business-calendar.ts';
@@ -165,7 +166,7 @@ async function startClocks(tx: Tx, subject: SubjectRow, starts: ClockStart[], at
     };
     return { stored, reading, values };
   });
-  const rows = await tx.insertInto('sla_clock').values(planned.map((p) => p.values)).returningAll().execute();
+  const rows = await tx.insertInto('sla_clock').values(planned.map((p) => p.values)).returningAll().modifyEnd(planOnce).execute();
   // One clock per kind and metric is started at a time: that pairs each row with its plan.
   const clocks = planned.map((p) => {
     const row = rows.find((r) => r.kind === p.values.kind && r.metric === p.values.metric)!;
@@ -292,6 +293,7 @@ export async function planRecordClocks(tx: Tx, ctx: AppContext, subject: Omit<Cl
         .values({ record_type: subject.recordType, record_id: recordId, ...subjectValues({ ...subject, recordId, recordNumber }), product_id: subject.productId ?? null, created_at: at, updated_at: new Date() })
         .onConflict((oc) => oc.columns(['record_type', 'record_id']).doNothing())
         .returningAll()
+        .modifyEnd(planOnce)
         .executeTakeFirst();
       if (inserted) await startClocks(tx, inserted, starts, t);
       return inserted !== undefined;
