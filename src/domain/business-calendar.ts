@@ -264,25 +264,36 @@ interface ClosureRules {
   dayAfterClosure(day: number): number | null;
 }
 
+/**
+ * A closure list's rules, worked out once per list: every day a clock reading visits asks them.
+ * A calendar is not changed once in use (its validation above assumes the same).
+ */
+const rulesOfClosures = new WeakMap<Closure[], ClosureRules>();
+
 function closureRules(closures: Closure[]): ClosureRules {
-  const ranges = closures.filter((c): c is DateClosure => c.kind === 'dates');
+  const known = rulesOfClosures.get(closures);
+  if (known) return known;
+  const ranges = closures.filter((c): c is DateClosure => c.kind === 'dates').map((c) => ({ from: dayOfDate(c.from), to: dayOfDate(c.to) }));
   const periods = merge(closures.filter((c): c is PeriodClosure => c.kind === 'period').map((c) => ({ start: c.start, end: c.end })));
-  const coveringRange = (day: number) => {
-    if (ranges.length === 0) return undefined;
-    const date = dateOfDay(day);
-    return ranges.find((r) => r.from <= date && date <= r.to);
-  };
-  return {
+  // Closed days by number, so an open day is one lookup; a closure longer than a year stays a range.
+  const closedDays = new Set<number>();
+  const longRanges = ranges.filter((r) => r.to - r.from > 366);
+  for (const r of ranges) if (r.to - r.from <= 366) for (let day = r.from; day <= r.to; day++) closedDays.add(day);
+  const isClosedDay = (day: number) => closedDays.has(day) || longRanges.some((r) => r.from <= day && day <= r.to);
+  const rules: ClosureRules = {
     periods,
-    isClosedDay: (day) => coveringRange(day) !== undefined,
+    isClosedDay,
     dayAfterClosure(day) {
-      const range = coveringRange(day);
-      if (range && range.to > range.from) return dayOfDate(range.to) + 1;
+      const range = isClosedDay(day) ? ranges.find((r) => r.from <= day && day <= r.to) : undefined;
+      if (range && range.to > range.from) return range.to + 1;
       // A period covering this day and the next whole: resume with the first day it may not cover.
+      if (periods.length === 0) return null;
       const period = periods.find((p) => p.start <= day * DAY - MAX_OFFSET && p.end >= (day + 2) * DAY + MAX_OFFSET);
       return period ? Math.floor((period.end - MAX_OFFSET) / DAY) : null;
     },
   };
+  rulesOfClosures.set(closures, rules);
+  return rules;
 }
 
 function subtractPeriods(stretches: Interval[], periods: Interval[]): Interval[] {

@@ -2,11 +2,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/core/db/database.ts';
-import { planOnce } from '../../src/core/db/prepared.ts';
+import { compiledOnce, planOnce } from '../../src/core/db/prepared.ts';
 import { isolatedDatabase, onPostgres } from '../helpers/harness.ts';
 
 /**
- * A statement marked `planOnce` is kept by PostgreSQL for the connection (parsed once, its plan
+ * A statement built with `compiledOnce` is compiled once per shape and answers every call with
+ * that call's values. A statement marked `planOnce` is kept by PostgreSQL for the connection (parsed once, its plan
  * reused), answers exactly as it would unmarked, and a connection keeps only so many of them.
  */
 let database: Database;
@@ -54,4 +55,19 @@ test('a connection keeps at most 100 marked statements and sends the rest unname
     assert.equal(rows.filter((r) => r.name.startsWith('n3sp_')).length, 100, 'the connection holds exactly its limit');
     assert.ok(rows.some((r) => r.statement.includes("'text 0'")), 'the first texts were prepared');
   });
+});
+
+test('a statement compiled once answers each call with its own values, and is compiled again for another shape', async () => {
+  let builds = 0;
+  const sum = compiledOnce((db, shape: { plus: number }, n: number, word: string) => {
+    builds++;
+    return db.selectNoFrom([sql<number>`${n}::int + ${shape.plus}::int`.as('n'), sql<string>`${word}::text`.as('word')]);
+  });
+  assert.deepEqual(await sum(database.db, { plus: 1 }, 41, 'clock'), [{ n: 42, word: 'clock' }]);
+  assert.deepEqual(await sum(database.db, { plus: 1 }, 1, 'timer'), [{ n: 2, word: 'timer' }]);
+  assert.equal(builds, 1, 'the same shape is not built again');
+  await database.db.transaction().execute(async (tx) => {
+    assert.deepEqual(await sum(tx, { plus: 10 }, 1, 'in a transaction'), [{ n: 11, word: 'in a transaction' }]);
+  });
+  assert.equal(builds, 2, 'another shape is built once more');
 });

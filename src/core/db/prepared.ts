@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely } from 'kysely';
 import type pg from 'pg';
+import type { Tables } from './tables.ts';
 
 /**
  * Statements planned once per connection. A hot statement whose planning costs more than running
@@ -36,4 +37,40 @@ export function prepareMarkedStatements(client: pg.PoolClient): void {
     }
     return send(text, values, callback);
   }) as typeof client.query;
+}
+
+/**
+ * A value a statement is compiled around: built once with slots where its values go, the
+ * statement's text and constant parameters are kept, and each run fills the slots in.
+ */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+// Statements per shape kept at most (a shape per scope: the network, each supplier, each set of
+// organisations a customer holds).
+const MOST_SHAPES = 500;
+
+/**
+ * A hot statement built and compiled by Kysely once per shape rather than on every call: a read
+ * of some forty columns and subqueries takes Kysely about 0.1 ms to build, more than PostgreSQL
+ * takes to run it prepared. `build` gets the shape (what changes the statement's text, such as
+ * the caller's scope) and slots standing in for the values, which it may only place in the
+ * statement as values, never branch on. The shape's key is its JSON.
+ */
+export function compiledOnce<S, V extends unknown[], R>(build: (db: Kysely<Tables>, shape: S, ...values: V) => Compilable<R>) {
+  const compiled = new Map<string, CompiledQuery<R>>();
+  return async (db: Kysely<Tables>, shape: S, ...values: V): Promise<R[]> => {
+    const key = JSON.stringify(shape);
+    let statement = compiled.get(key);
+    if (!statement) {
+      const slots = values.map((_, i) => new Slot(i)) as unknown as V;
+      statement = build(db, shape, ...slots).compile();
+      if (compiled.size >= MOST_SHAPES) compiled.delete(compiled.keys().next().value!);
+      compiled.set(key, statement);
+    }
+    const parameters = statement.parameters.map((p) => (p instanceof Slot ? values[p.index] : p));
+    const { rows } = await db.executeQuery<R>(CompiledQuery.raw(statement.sql, parameters) as CompiledQuery<R>);
+    return rows;
+  };
 }

@@ -8,7 +8,7 @@ import { OPEN_STATES } from '../../domain/incident-lifecycle.ts';
 import { SEARCH_SAMPLE, searchShape } from '../../domain/search-shape.ts';
 import type { IncidentListRequest } from './schemas.ts';
 import { clocksJsonOf } from '../service-levels/clocks.ts';
-import { planOnce } from '../../core/db/prepared.ts';
+import { compiledOnce, planOnce } from '../../core/db/prepared.ts';
 
 /**
  * An incident belongs to its caller's organisation and, once handed off, to the supplier holding
@@ -95,8 +95,10 @@ export type IncidentRow = NonNullable<Awaited<ReturnType<typeof findIncidentDeta
  * Locks the incident for a change, so two changes to one incident queue rather than interleave;
  * only the incident's own row is locked, not the rows its names are read from.
  */
-export function lockIncident(tx: Tx, scope: Scope, id: number): Promise<IncidentRow | undefined> {
-  return detailOf(tx, scope, id).forUpdate('incident').modifyEnd(planOnce).executeTakeFirst();
+const lockedIncident = compiledOnce((db, scope: Scope, id: number) => detailOf(db, scope, id).forUpdate('incident').modifyEnd(planOnce));
+
+export async function lockIncident(tx: Tx, scope: Scope, id: number): Promise<IncidentRow | undefined> {
+  return (await lockedIncident(tx, scope, id))[0];
 }
 
 const SORTS = {
@@ -208,9 +210,11 @@ export function besideOf(db: Db | Tx, scope: Scope, incidentId: number) {
   return db.selectNoFrom(besideColumns(scope, incidentId)).executeTakeFirstOrThrow();
 }
 
+const incidentRecord = compiledOnce((db, scope: Scope, id: number) => detailOf(db, scope, id).select(besideColumns(scope, id)).modifyEnd(planOnce));
+
 /** The record page's read: the incident and what is shown beside it, in one statement. */
-export function findIncidentRecord(db: Db | Tx, scope: Scope, id: number) {
-  return detailOf(db, scope, id).select(besideColumns(scope, id)).modifyEnd(planOnce).executeTakeFirst();
+export async function findIncidentRecord(db: Db | Tx, scope: Scope, id: number) {
+  return (await incidentRecord(db, scope, id))[0];
 }
 
 export function childrenOf(db: Db | Tx, scope: Scope, parentId: number) {
