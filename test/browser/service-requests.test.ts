@@ -8,6 +8,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { makeOrganisation, makeUser, TEST_PASSWORD, uniqueCode } from '../helpers/factories.ts';
 import { makeSite } from '../helpers/network-fixtures.ts';
+import { requestSettings } from '../../src/modules/service-requests/settings.ts';
 import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
 let env: TestEnv;
@@ -27,6 +28,7 @@ before(async () => {
   await makeUser(env, { username: 'tom.reed', roles: ['customer'], organisations: [queens.ods_code], password: TEST_PASSWORD });
   await makeUser(env, { username: 'cal.byrne', roles: ['change_approver'], password: TEST_PASSWORD });
   await makeUser(env, { username: 'sam.okafor', roles: ['service_desk_agent'], password: TEST_PASSWORD });
+  await makeUser(env, { username: 'maya.patel', roles: ['service_manager'], password: TEST_PASSWORD });
 });
 
 after(async () => {
@@ -117,6 +119,49 @@ describe('service requests', () => {
     await page.getByRole('region', { name: 'Next step' }).getByRole('button', { name: 'Confirm and close' }).click();
     await stateShown(page, 'Closed');
     assert.equal(await page.getByRole('region', { name: 'Next step' }).count(), 0);
+    await page.context().close();
+    assert.deepEqual(pageErrors, []);
+  });
+  test('the desk sees how long a fulfilled request waits for its customer; a service manager changes it', async () => {
+    const setting = (page: Page) => page.getByRole('region', { name: 'Closing fulfilled requests' });
+    const openRequests = async (page: Page) => {
+      await nav(page).getByRole('link', { name: 'Service requests' }).click();
+      await h1(page).filter({ hasText: /^Service requests$/ }).waitFor();
+    };
+
+    // An agent reads the window but may not change it.
+    let page = await signedIn('sam.okafor');
+    await openRequests(page);
+    await setting(page).getByRole('status').filter({ hasText: 'closes by itself 5 days after it was fulfilled' }).waitFor();
+    assert.equal(await setting(page).getByRole('button', { name: 'Change the waiting time' }).count(), 0);
+    await page.context().close();
+
+    // A customer does not see the desk's configuration at all.
+    page = await signedIn('priya.shah');
+    await openRequests(page);
+    await page.getByRole('status').filter({ hasText: /service request/ }).waitFor();
+    assert.equal(await setting(page).count(), 0);
+    await page.context().close();
+
+    // The service manager changes it: refused beside the field while out of range, then saved.
+    page = await signedIn('maya.patel');
+    await openRequests(page);
+    const region = setting(page);
+    await region.getByRole('button', { name: 'Change the waiting time' }).click();
+    const days = region.getByLabel('Days to wait after fulfilment');
+    await days.fill('a week');
+    await region.getByRole('button', { name: 'Save the waiting time' }).click();
+    await region.locator('.field--error').filter({ hasText: 'must be a whole number of days' }).waitFor();
+    await days.fill('61');
+    await region.getByRole('button', { name: 'Save the waiting time' }).click();
+    await region.locator('.field--error').filter({ hasText: /60/ }).waitFor();
+    assert.equal((await requestSettings.read(env.rt.db)).settings.autoCloseDays, 5, 'a refused change writes nothing');
+    await assertAccessible(page, 'a refused auto-close setting');
+    await days.fill('10');
+    await region.getByRole('button', { name: 'Save the waiting time' }).click();
+    await region.getByRole('status').filter({ hasText: 'closes by itself 10 days after it was fulfilled' }).waitFor();
+    requestSettings.forget(env.rt.db);
+    assert.equal((await requestSettings.read(env.rt.db)).settings.autoCloseDays, 10);
     await page.context().close();
     assert.deepEqual(pageErrors, []);
   });

@@ -128,5 +128,6 @@ export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
   post: <T>(path: string, body: unknown, options: Omit<Options, 'body'> = {}) => request<T>('POST', path, { ...options, body }),
   patch: <T>(path: string, body: unknown, ifMatch: string | null) => request<T>('PATCH', path, { body, ifMatch }),
+  put: <T>(path: string, body: unknown, ifMatch: string | null) => request<T>('PUT', path, { body, ifMatch }),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };

@@ -5,6 +5,7 @@ import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ResultCount, ShowMore } from '../components/PagedList.tsx';
 import { useFilters, usePagedList, usePageTitle } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
+import { AutoCloseSetting } from '../requests/AutoCloseSetting.tsx';
 import { NewRequestForm } from '../requests/NewRequestForm.tsx';
 import { REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, requestKindLabel, requestStateColour, requestStateLabel, type RequestSummary } from '../requests/types.ts';
 import { useSession } from '../session.tsx';
@@ -81,6 +82,7 @@ export function ServiceRequestsPage() {
       <ResultCount list={list} noun={['service request', 'service requests']} filtered={filters.filtered} empty="There are no service requests yet." />
       <ItemTable caption="Service requests" columns={COLUMNS} items={list.items} rowKey={(r) => r.id} />
       <ShowMore list={list} />
+      {desk && <AutoCloseSetting editable={can('service_levels:write')} />}
     </>
   );
 }
