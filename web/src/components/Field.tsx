@@ -44,16 +44,16 @@ export function Field({ id, label, hint, error, children }: { id: string; label:
  * A refused write, said above its form: the whole problem when none of its named fields is on
  * the form (those sit beside their inputs), and for a stale version, a way to read it again.
  */
-export function FormProblem({ error, fields, onReload }: { error: ApiError | null; fields: readonly string[]; onReload?: () => void }) {
+export function FormProblem({ error, fields, onReload, record = 'incident' }: { error: ApiError | null; fields: readonly string[]; onReload?: () => void; record?: string }) {
   if (!error) return null;
   if (error.status === 412) {
     return (
       <div className="error-summary" role="alert">
-        <h3 className="error-summary__title">Someone else changed this incident</h3>
+        <h3 className="error-summary__title">Someone else changed this {record}</h3>
         <p>It changed after you opened it, so nothing was saved and nothing was overwritten. Reload it to see the change, then try again.</p>
         {onReload && (
           <button type="button" className="button button--secondary" onClick={onReload}>
-            Reload the incident
+            Reload the {record}
           </button>
         )}
       </div>
@@ -68,4 +68,18 @@ export function FormProblem({ error, fields, onReload }: { error: ApiError | nul
     );
   }
   return <ProblemMessage error={error} />;
+}
+
+/** A form's submit button, which says so while the write is on its way, and its Cancel. */
+export function SaveOrCancel({ label, saving, disabled = false, onCancel, className = 'field-row' }: { label: string; saving: boolean; disabled?: boolean; onCancel: () => void; className?: string }) {
+  return (
+    <div className={className}>
+      <button type="submit" className="button" disabled={saving || disabled}>
+        {saving ? 'Saving…' : label}
+      </button>
+      <button type="button" className="button button--secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
 }

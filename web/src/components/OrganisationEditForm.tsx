@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { api, ApiError } from '../api.ts';
 import { ProblemMessage } from './ProblemMessage.tsx';
+import { SaveOrCancel } from './Field.tsx';
 import { ORGANISATION_KIND_LABELS, ORGANISATION_STATE_LABELS } from '../labels.ts';
 import type { Organisation } from '../types.ts';
 
@@ -132,14 +133,7 @@ export function OrganisationEditForm({ organisation, etag, onSaved, onCancel, on
         {field('openedOn', 'Opened on', (p) => <input {...p} type="date" value={draft.openedOn} onChange={set('openedOn')} />)}
         {field('closedOn', 'Closed on', (p) => <input {...p} type="date" value={draft.closedOn} onChange={set('closedOn')} />)}
       </div>
-      <div className="actions">
-        <button type="submit" className="button" disabled={busy || stale}>
-          {busy ? 'Saving…' : 'Save changes'}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel className="actions" label="Save changes" saving={busy} disabled={stale} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, ApiError, type Page } from '../api.ts';
-import { Field } from '../components/Field.tsx';
+import { Field, SaveOrCancel } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDate, formatDateTime } from '../labels.ts';
@@ -421,14 +421,7 @@ function TargetsForm({ definition: d, onCancel, onSaved }: { definition: Definit
           </Field>
         </fieldset>
       ))}
-      <div className="field-row">
-        <button type="submit" className="button" disabled={saving}>
-          {saving ? 'Saving…' : 'Save the targets'}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel label="Save the targets" saving={saving} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, type ApiError } from '../api.ts';
-import { Field } from '../components/Field.tsx';
+import { Field, FormProblem, SaveOrCancel } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { useResource } from '../hooks.ts';
 
@@ -38,6 +38,7 @@ export function AutoCloseSetting({ editable }: { editable: boolean }) {
           current={settings.data.autoCloseDays}
           version={settings.etag}
           onCancel={() => setEditing(false)}
+          onReload={settings.reload}
           onSaved={() => {
             setEditing(false);
             settings.reload();
@@ -48,7 +49,7 @@ export function AutoCloseSetting({ editable }: { editable: boolean }) {
   );
 }
 
-function AutoCloseForm({ current, version, onCancel, onSaved }: { current: number; version: string | null; onCancel: () => void; onSaved: () => void }) {
+function AutoCloseForm({ current, version, onCancel, onSaved, onReload }: { current: number; version: string | null; onCancel: () => void; onSaved: () => void; onReload: () => void }) {
   const [value, setValue] = useState(String(current));
   const [error, setError] = useState<ApiError | null>(null);
   const [typing, setTyping] = useState<string | null>(null);
@@ -74,24 +75,11 @@ function AutoCloseForm({ current, version, onCancel, onSaved }: { current: numbe
   return (
     <form aria-labelledby="auto-close-form-title" onSubmit={save} noValidate>
       <h3 id="auto-close-form-title">Change the waiting time</h3>
-      {error?.status === 412 && (
-        <div className="error-summary" role="alert">
-          <h4 className="error-summary__title">Someone else changed this setting</h4>
-          <p>Nothing was saved. Cancel and open the form again to see their change.</p>
-        </div>
-      )}
-      {error && error.status !== 412 && !fieldError && <ProblemMessage error={error} />}
+      {!typing && <FormProblem error={error} fields={['autoCloseDays']} record="setting" onReload={onReload} />}
       <Field id="auto-close-days" label="Days to wait after fulfilment" hint="From 1 to 60. Requests already fulfilled keep the close time they were given." error={fieldError}>
         {(props) => <input {...props} className="input--short" inputMode="numeric" value={value} onChange={(e) => setValue(e.target.value)} />}
       </Field>
-      <div className="field-row">
-        <button type="submit" className="button" disabled={saving}>
-          {saving ? 'Saving…' : 'Save the waiting time'}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel label="Save the waiting time" saving={saving} onCancel={onCancel} />
     </form>
   );
 }
