@@ -157,7 +157,21 @@ describe('service requests', () => {
     await region.locator('.field--error').filter({ hasText: /60/ }).waitFor();
     assert.equal((await requestSettings.read(env.rt.db)).settings.autoCloseDays, 5, 'a refused change writes nothing');
     await assertAccessible(page, 'a refused auto-close setting');
+
+    // Meanwhile someone else sets it to 7 days: the first form's save is refused, nothing overwritten.
+    const other = await signedIn('maya.patel');
+    await openRequests(other);
+    await setting(other).getByRole('button', { name: 'Change the waiting time' }).click();
+    await setting(other).getByLabel('Days to wait after fulfilment').fill('7');
+    await setting(other).getByRole('button', { name: 'Save the waiting time' }).click();
+    await setting(other).getByRole('status').filter({ hasText: 'closes by itself 7 days' }).waitFor();
+    await other.context().close();
     await days.fill('10');
+    await region.getByRole('button', { name: 'Save the waiting time' }).click();
+    await region.getByRole('alert').filter({ hasText: 'Someone else changed this setting' }).waitFor();
+    assert.equal((await requestSettings.read(env.rt.db)).settings.autoCloseDays, 7, 'the other change stands');
+    await region.getByRole('button', { name: 'Reload the setting' }).click();
+    await region.getByRole('status').filter({ hasText: 'closes by itself 7 days' }).waitFor();
     await region.getByRole('button', { name: 'Save the waiting time' }).click();
     await region.getByRole('status').filter({ hasText: 'closes by itself 10 days after it was fulfilled' }).waitFor();
     requestSettings.forget(env.rt.db);
