@@ -148,4 +148,40 @@ describe('service levels', () => {
     assert.deepEqual(requested.filter((url) => new URL(url).hostname !== '127.0.0.1'), []);
     assert.deepEqual(pageErrors, []);
   });
+  test('a service manager changes how priority follows from impact and urgency, and how long a caller may reopen', async () => {
+    const page = await signedIn('maya.patel');
+    await nav(page).getByRole('link', { name: 'Service levels' }).click();
+    await h1(page).filter({ hasText: /^Service levels$/ }).waitFor();
+    const matrix = /^Priority of an incident by its impact/;
+    assert.deepEqual(await cells(page, matrix, 'high'), ['P1', 'P2', 'P3']);
+    assert.deepEqual(await cells(page, matrix, 'low'), ['P3', 'P4', 'P5']);
+    const section = page.getByRole('region', { name: 'Incident priority' });
+    await section.getByRole('status').filter({ hasText: 'may reopen it for 5 days after it is resolved' }).waitFor();
+
+    // A severe impact ranked below a milder one is refused, the reason beside the cell it upsets.
+    await section.getByRole('button', { name: 'Change the priorities' }).click();
+    const form = page.getByRole('form', { name: 'Change the priorities' });
+    await form.getByLabel('high impact, low urgency').selectOption('P5');
+    await form.getByRole('button', { name: 'Save the priorities' }).click();
+    await form.locator('.field--error').filter({ hasText: 'ranks above the more severe impact high' }).waitFor();
+    assert.equal(await form.getByLabel('medium impact, low urgency').getAttribute('aria-invalid'), 'true');
+    await form.getByLabel('Hours a caller may reopen a resolved incident').fill('three days');
+    await form.getByRole('button', { name: 'Save the priorities' }).click();
+    await form.locator('.field--error').filter({ hasText: 'must be a whole number of hours' }).waitFor();
+    await assertAccessible(page, 'a refused change of priorities');
+
+    // Then a high-impact fault wanted some time is P2, and the caller has three days to reopen.
+    await form.getByLabel('high impact, low urgency').selectOption('P2');
+    await form.getByLabel('Hours a caller may reopen a resolved incident').fill('72');
+    await form.getByRole('button', { name: 'Save the priorities' }).click();
+    await section.getByRole('status').filter({ hasText: 'may reopen it for 3 days' }).waitFor();
+    assert.deepEqual(await cells(page, matrix, 'high'), ['P1', 'P2', 'P2']);
+    await page.context().close();
+
+    const manager = await clientAs(env, { roles: ['service_manager'] });
+    const incident = await manager.api.post('/api/v1/incidents', { title: 'Slow link at Queens Park', organisationOdsCode: 'A81002', impact: 'high', urgency: 'low' });
+    assert.equal(incident.status, 201);
+    assert.equal(incident.body.priority, 'P2', 'new incidents take the changed matrix');
+    assert.deepEqual(pageErrors, []);
+  });
 });

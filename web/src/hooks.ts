@@ -132,6 +132,51 @@ export function usePagedList<T>(path: string, query: Query, refresh = 0, onRerea
   };
 }
 
+export interface Settings<T> extends Loaded<T> {
+  editing: boolean;
+  edit(): void;
+  cancel(): void;
+  /** Sends the whole document with If-Match; on success the form closes and the document is read again. */
+  save(next: T): Promise<void>;
+  saving: boolean;
+  /** Why the last save was refused: a field (beside it), the range, or a change made meanwhile (412). */
+  refusal: ApiError | null;
+}
+
+/**
+ * A settings document (`GET`/`PUT` on one path, versioned by ETag, "0" before its first change):
+ * read, opened in a form, saved with If-Match. Every settings panel works the same way.
+ */
+export function useSettings<T>(path: string): Settings<T> {
+  const loaded = useResource<T>(path);
+  const [editing, setEditing] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [refusal, setRefusal] = useState<ApiError | null>(null);
+  const save = async (next: T) => {
+    setRefusal(null);
+    setSaving(true);
+    try {
+      await api.put(path, next, loaded.etag ?? '"0"');
+      setEditing(false);
+      loaded.reload();
+    } catch (e) {
+      setRefusal(e as ApiError);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const edit = () => {
+    setRefusal(null);
+    setEditing(true);
+  };
+  return { ...loaded, editing, edit, cancel: () => setEditing(false), save, saving, refusal };
+}
+
+/** A whole number typed into a field, or null when it is not one (the form says so itself). */
+export function wholeNumber(typed: string): number | null {
+  return /^-?\d+$/.test(typed.trim()) ? Number(typed.trim()) : null;
+}
+
 /** False until the first page has shown: a page opened fresh keeps the browser's own focus, so Tab reaches the skip link. */
 let shownOnce = false;
 

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, ApiError, type Page } from '../api.ts';
 import { Field, SaveOrCancel } from '../components/Field.tsx';
+import { IncidentPriorities } from '../service-levels/IncidentPriorities.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDate, formatDateTime } from '../labels.ts';
@@ -204,6 +205,8 @@ export function ServiceLevelsPage() {
           </>
         )}
       </section>
+
+      <IncidentPriorities editable={can('service_levels:write')} />
 
       <section aria-labelledby="definitions-heading">
         <h2 id="definitions-heading">Definitions</h2>
