@@ -13,8 +13,8 @@ import type { Tables } from './tables.ts';
  * Mark a statement by ending it with `planOnce`: `.modifyEnd(planOnce)` on a query builder, or
  * `${planOnce}` at the end of a `sql` template. On PGlite the mark is only a comment.
  */
-export const MARK = '/* n3sp:plan-once */';
-export const planOnce = sql.raw(MARK);
+export const PLAN_ONCE_MARK = '/* n3sp:plan-once */';
+export const planOnce = sql.raw(PLAN_ONCE_MARK);
 
 // Each distinct text is a statement kept by the server for the connection's life; texts differ
 // with the length of a list in them (a customer's organisations), so a connection keeps at most
@@ -28,7 +28,7 @@ export function prepareMarkedStatements(client: pg.PoolClient): void {
   const send = client.query.bind(client) as Query;
   const named = new Set<string>();
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof text === 'string' && Array.isArray(values) && text.endsWith(MARK)) {
+    if (typeof text === 'string' && Array.isArray(values) && text.endsWith(PLAN_ONCE_MARK)) {
       const name = `n3sp_${createHash('sha1').update(text).digest('base64url')}`;
       if (named.has(name) || named.size < MOST_PER_CONNECTION) {
         named.add(name);

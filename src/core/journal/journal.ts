@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { PLAN_ONCE_MARK } from '../db/prepared.ts';
 import type { JournalChange, Tables } from '../db/tables.ts';
 import type { Actor } from '../access/principal.ts';
 import { sealOf } from '../../domain/audit-chain.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 
-import { MARK } from '../db/prepared.ts';
 export type Tx = Transaction<Tables> | Db;
 
 const BATCH = 5000;
 
-/** One entry: a fixed statement, sent as it is rather than built and compiled on every write. */
+/** One entry: a fixed statement, sent as it is rather than built on every write, and planned once per connection. */
 const INSERT_ONE = `insert into journal (nonce, at, actor_id, actor_name, action, entity_type, entity_id, organisation_id, supplier_id, summary, changes, seal)
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ${MARK}`;
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ${PLAN_ONCE_MARK}`;
 
 export interface JournalEntryInput {
   action: string;

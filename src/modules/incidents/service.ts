@@ -1,6 +1,6 @@
-import { planOnce } from '../../core/db/prepared.ts';
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
+import { planOnce } from '../../core/db/prepared.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, SYSTEM_PRINCIPAL, type Actor, type Principal } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
