@@ -9,6 +9,9 @@ export interface FieldError {
   message: string;
 }
 
+/** The server names a field as the body's property, `body.` and the property, or a JSON pointer. */
+export const namesField = (error: FieldError, field: string) => error.field === field || error.field === `body.${field}` || error.field === `/${field}`;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -29,7 +32,12 @@ export class ApiError extends Error {
 
   /** The message for one field of a form, if the server named it. */
   fieldMessage(field: string): string | undefined {
-    return this.errors.find((e) => e.field === field || e.field === `body.${field}` || e.field === `/${field}`)?.message;
+    return this.errors.find((e) => namesField(e, field))?.message;
+  }
+
+  /** Whether every refusal names one of these fields, so each can be shown beside its input. */
+  allAbout(fields: readonly string[]): boolean {
+    return this.errors.length > 0 && this.errors.every((e) => fields.some((f) => namesField(e, f)));
   }
 }
 

@@ -59,8 +59,7 @@ export function FormProblem({ error, fields, onReload, record = 'incident' }: { 
       </div>
     );
   }
-  const placed = error.errors.length > 0 && error.errors.every((e) => fields.some((f) => e.field === f || e.field === `body.${f}` || e.field === `/${f}`));
-  if (placed) {
+  if (error.allAbout(fields)) {
     return (
       <p className="field-error" role="alert">
         {error.title}: see the field marked below.

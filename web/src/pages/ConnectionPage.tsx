@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, ApiError, type Page } from '../api.ts';
+import { api, ApiError, namesField, type Page } from '../api.ts';
 import { Journal } from '../components/Journal.tsx';
 import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
@@ -236,7 +236,7 @@ function NextSteps({ c, etag, onDone }: { c: Connection; etag: string | null; on
   }
 
   const message = (field: string) => error?.fieldMessage(field);
-  const elsewhere = error && error.errors.filter((e) => !STEP_FIELDS.some((f) => e.field === f || e.field === `body.${f}` || e.field === `/${f}`));
+  const elsewhere = error && error.errors.filter((e) => !STEP_FIELDS.some((f) => namesField(e, f)));
   const field = (key: (typeof STEP_FIELDS)[number], label: string, control: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactElement, hint?: string) => {
     const id = `step-${key}`;
     const text = message(key);

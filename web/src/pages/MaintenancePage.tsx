@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, ApiError, type Page } from '../api.ts';
+import { api, ApiError, namesField, type Page } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { ShowMore } from '../components/PagedList.tsx';
@@ -321,7 +321,7 @@ function PlanForm({ onPlanned }: { onPlanned(w: MaintenanceWindow): void }) {
   }
 
   const message = (field: string) => error?.fieldMessage(field);
-  const elsewhere = error && (error.errors.length === 0 || error.errors.some((e) => !FORM_FIELDS.some((f) => e.field === f || e.field === `body.${f}` || e.field === `/${f}`)));
+  const elsewhere = error && (error.errors.length === 0 || error.errors.some((e) => !FORM_FIELDS.some((f) => namesField(e, f))));
   return (
     <section aria-labelledby="plan-heading" className="panel">
       <h2 id="plan-heading">Plan maintenance</h2>

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, ApiError, type Page } from '../api.ts';
+import { api, ApiError, namesField, type Page } from '../api.ts';
 import { Field, SaveOrCancel } from '../components/Field.tsx';
 import { IncidentPriorities } from '../service-levels/IncidentPriorities.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
@@ -356,7 +356,7 @@ function DefinitionCard({ definition: d, editable, onSaved }: { definition: Defi
 /** The server's message for a field, whichever way it names a target row (by index or by priority). */
 function messageOf(error: ApiError | null, names: string[]): string | undefined {
   if (!error) return undefined;
-  return error.errors.find((e) => names.some((n) => e.field === n || e.field === `body.${n}` || e.field === `/${n}`))?.message;
+  return error.errors.find((e) => names.some((n) => namesField(e, n)))?.message;
 }
 
 function TargetsForm({ definition: d, onCancel, onSaved }: { definition: Definition; onCancel: () => void; onSaved: () => void }) {
@@ -386,7 +386,7 @@ function TargetsForm({ definition: d, onCancel, onSaved }: { definition: Definit
   }
 
   const fieldNames = ['warningFraction', ...d.targets.flatMap((t, i) => [`targets[${i}]`, `targets.${t.priority}`, `targets[${i}].responseMinutes`, `targets[${i}].resolutionMinutes`, `targets.${t.priority}.responseMinutes`, `targets.${t.priority}.resolutionMinutes`]), 'targets'];
-  const placed = error !== null && error.errors.length > 0 && error.errors.every((e) => fieldNames.some((n) => e.field === n || e.field === `body.${n}` || e.field === `/${n}`));
+  const placed = error !== null && error.allAbout(fieldNames);
   return (
     <form className="sl-targets" aria-labelledby={`${id}-title`} onSubmit={save} noValidate>
       <h4 id={`${id}-title`}>Change the targets of {d.code}</h4>

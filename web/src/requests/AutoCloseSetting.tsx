@@ -49,7 +49,7 @@ function AutoCloseForm({ settings, current }: { settings: Settings<RequestSettin
   }
 
   const refusal = typing ? null : settings.refusal;
-  const fieldError = typing ?? refusal?.errors.find((e) => /autoCloseDays$/.test(e.field))?.message;
+  const fieldError = typing ?? refusal?.fieldMessage('autoCloseDays');
   return (
     <form aria-labelledby="auto-close-form-title" onSubmit={save} noValidate>
       <h3 id="auto-close-form-title">Change the waiting time</h3>

@@ -1,16 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { ApiError } from '../api.ts';
 import { Field, FormProblem, SaveOrCancel } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { useSettings, wholeNumber, type Settings } from '../hooks.ts';
 import type { IncidentSettings } from '../incidents/types.ts';
 
 const hoursText = (hours: number) => (hours % 24 === 0 ? `${hours / 24} ${hours === 24 ? 'day' : 'days'}` : `${hours} hours`);
-
-/** The server's message for one field of the settings, however it prefixes the name. */
-function messageFor(error: ApiError | null, field: string): string | undefined {
-  return error?.errors.find((e) => e.field === field || e.field === `body.${field}` || e.field === `/${field.replaceAll('.', '/')}`)?.message;
-}
 
 /**
  * How an incident's priority follows from its impact and urgency, and how long its caller may
@@ -95,7 +89,7 @@ function PrioritiesForm({ settings, current }: { settings: Settings<IncidentSett
         <fieldset key={i} className="field-row">
           <legend>{i} impact</legend>
           {urgencies.map((u) => (
-            <Field key={u} id={`priority-${i}-${u}`} label={`${i} impact, ${u} urgency`} error={messageFor(error, cellField(i, u))}>
+            <Field key={u} id={`priority-${i}-${u}`} label={`${i} impact, ${u} urgency`} error={error?.fieldMessage(cellField(i, u))}>
               {(props) => (
                 <select {...props} value={cells[i]?.[u] ?? ''} onChange={(e) => setCells({ ...cells, [i]: { ...cells[i], [u]: e.target.value } })}>
                   {priorities.map((p) => (
@@ -110,7 +104,7 @@ function PrioritiesForm({ settings, current }: { settings: Settings<IncidentSett
         </fieldset>
       ))}
       <div className="field-row">
-        <Field id="default-impact" label="Impact when none is given" error={messageFor(error, 'defaultImpact')}>
+        <Field id="default-impact" label="Impact when none is given" error={error?.fieldMessage('defaultImpact')}>
           {(props) => (
             <select {...props} value={defaults.impact} onChange={(e) => setDefaults({ ...defaults, impact: e.target.value })}>
               {impacts.map((i) => (
@@ -119,7 +113,7 @@ function PrioritiesForm({ settings, current }: { settings: Settings<IncidentSett
             </select>
           )}
         </Field>
-        <Field id="default-urgency" label="Urgency when none is given" error={messageFor(error, 'defaultUrgency')}>
+        <Field id="default-urgency" label="Urgency when none is given" error={error?.fieldMessage('defaultUrgency')}>
           {(props) => (
             <select {...props} value={defaults.urgency} onChange={(e) => setDefaults({ ...defaults, urgency: e.target.value })}>
               {urgencies.map((u) => (
@@ -129,7 +123,7 @@ function PrioritiesForm({ settings, current }: { settings: Settings<IncidentSett
           )}
         </Field>
       </div>
-      <Field id="reopen-hours" label="Hours a caller may reopen a resolved incident" hint="From 1 to 2160 (90 days); 120 is five days." error={typing ?? messageFor(error, 'reopenWindowHours')}>
+      <Field id="reopen-hours" label="Hours a caller may reopen a resolved incident" hint="From 1 to 2160 (90 days); 120 is five days." error={typing ?? error?.fieldMessage('reopenWindowHours')}>
         {(props) => <input {...props} className="input--short" inputMode="numeric" value={hours} onChange={(e) => setHours(e.target.value)} />}
       </Field>
       <SaveOrCancel label="Save the priorities" saving={settings.saving} onCancel={settings.cancel} />
