@@ -46,7 +46,9 @@ export async function runAbba(ctx: BenchContext, slicing: Slicing, maxOps: numbe
 }
 
 export function logPhase(ctx: BenchContext, kind: string, summaries: Record<string, PhaseSummary>): void {
-  for (const [who, p] of Object.entries(summaries)) ctx.log(`${kind}: ${who.padEnd(8)} ${p.throughput.toFixed(0)}/s, p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms`);
+  for (const [who, p] of Object.entries(summaries)) {
+    ctx.log(`${kind}: ${who.padEnd(8)} ${p.throughput.toFixed(0)}/s, p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, machine CPU ${p.machineCpuMsPerOp.toFixed(3)} ms/op`);
+  }
 }
 
 /** Throughput, p50 and p99 of n3sp's side beside the baseline's. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { summarize, type PhaseSummary } from './stats.ts';
 
 export interface LoadOptions {
@@ -18,6 +19,24 @@ export interface Sample {
   elapsedMs: number;
   /** Where the next slice's sequence should start, so that keys stay unique across slices. */
   nextSeq: number;
+  /** CPU time the whole machine spent busy during the slice (every process: server, database, client), in ms. */
+  machineCpuMs: number;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time the machine has spent busy since boot, in ms, from /proc/stat (NaN where there is no
+ * /proc): what an operation costs in all, wherever it runs, when divided by the operations done.
+ */
+export function machineBusyMs(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = cpu as [number, number, number, number, number, number, number, number];
+    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
 }
 
 /**
@@ -37,6 +56,7 @@ export async function runLoad(options: LoadOptions, op: (seq: number) => Promise
   const latencies = new Float64Array(options.maxOps);
   let done = 0;
   let started = 0;
+  const busyAtStart = machineBusyMs();
   const start = performance.now();
   const end = start + options.durationMs;
   await Promise.all(
@@ -49,7 +69,7 @@ export async function runLoad(options: LoadOptions, op: (seq: number) => Promise
       }
     }),
   );
-  return { latencies: latencies.slice(0, done), elapsedMs: performance.now() - start, nextSeq: seq };
+  return { latencies: latencies.slice(0, done), elapsedMs: performance.now() - start, nextSeq: seq, machineCpuMs: machineBusyMs() - busyAtStart };
 }
 
 /** One summary over several slices: latencies pooled, throughput over their summed time. */
@@ -61,5 +81,5 @@ export function summarizeSamples(samples: Sample[]): PhaseSummary {
     pooled.set(s.latencies, at);
     at += s.latencies.length;
   }
-  return summarize(pooled, samples.reduce((ms, s) => ms + s.elapsedMs, 0));
+  return summarize(pooled, samples.reduce((ms, s) => ms + s.elapsedMs, 0), samples.reduce((ms, s) => ms + s.machineCpuMs, 0));
 }

@@ -9,6 +9,8 @@ export interface PhaseSummary {
   p99: number;
   max: number;
   mean: number;
+  /** The machine's CPU time (all processes) per completed operation, in ms; NaN when not measured. */
+  machineCpuMsPerOp: number;
 }
 
 /** The q-quantile (0..1) of sorted values, by the nearest-rank method. */
@@ -18,7 +20,7 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
-export function summarize(latencies: Float64Array, elapsedMs: number): PhaseSummary {
+export function summarize(latencies: Float64Array, elapsedMs: number, machineCpuMs = NaN): PhaseSummary {
   const sorted = Float64Array.from(latencies).sort();
   let total = 0;
   for (const v of sorted) total += v;
@@ -31,6 +33,7 @@ export function summarize(latencies: Float64Array, elapsedMs: number): PhaseSumm
     p99: percentile(sorted, 0.99),
     max: sorted.length ? sorted[sorted.length - 1]! : NaN,
     mean: sorted.length ? total / sorted.length : NaN,
+    machineCpuMsPerOp: sorted.length ? machineCpuMs / sorted.length : NaN,
   };
 }
 
