@@ -325,6 +325,25 @@ describe('search', () => {
     assert.equal((await desk.get('/api/v1/incidents?state=nonsense')).status, 200);
     assert.equal((await desk.get('/api/v1/incidents?sort=title')).status, 400);
   });
+
+  test('every incident is reached page by page in SLA due order, those with no due time too', async () => {
+    const word = `zd${Date.now().toString(36)}`;
+    const logged = [];
+    for (let n = 0; n < 4; n++) logged.push(await logIncident(desk, { title: `Due order ${word} ${n}` }));
+    // Two have no due time ('infinity', as when no clock runs towards one): they sort last.
+    await sql`update incident set sla_due_at = 'infinity' where id in (${logged[1]!.id}, ${logged[3]!.id})`.execute(env.rt.db);
+    for (const sort of ['slaDueAt', '-slaDueAt']) {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: { items: Array<{ id: number }>; nextCursor: string | null } } = await desk.get(`/api/v1/incidents?q=${word}&sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        seen.push(...page.body.items.map((i) => i.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      assert.deepEqual([...seen].sort((a, b) => a - b), logged.map((i) => i.id).sort((a, b) => a - b), `${sort}: every incident once`);
+    }
+  });
 });
 
 describe('clocks by side', () => {

@@ -69,8 +69,16 @@ export async function paginate<DB, TB extends keyof DB, O extends Record<string,
   };
 }
 
+/**
+ * A sort value as the cursor carries it. The drivers read timestamptz 'infinity' (a due time not
+ * yet set, which sorts last) as a number that JSON would turn into null; as text it compares in
+ * SQL as the timestamp it was.
+ */
 function cursorValue(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : value;
+  if (value instanceof Date) return value.toISOString();
+  if (value === Infinity) return 'infinity';
+  if (value === -Infinity) return '-infinity';
+  return value;
 }
 
 function encodeCursor(cursor: Cursor): string {
