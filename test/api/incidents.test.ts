@@ -117,6 +117,18 @@ describe('logging an incident', () => {
     assert.equal((await logIncident()).priority, 'P2');
   });
 
+  test('the affected CIs are replaced by the list given, and an empty list unlinks them all', async () => {
+    const ci = await sql<{ id: number }>`insert into configuration_item (kind, name) values ('site_router', ${`Edge router ${Date.now()}`}) returning id`.execute(env.rt.db);
+    const ciId = Number(ci.rows[0]!.id);
+    const incident = await logIncident();
+    const linked = await desk.patch(`/api/v1/incidents/${incident.id}`, { ciIds: [ciId] }, ifMatch(incident.version));
+    assert.equal(linked.status, 200, JSON.stringify(linked.body));
+    assert.deepEqual(linked.body.cis.map((c: { id: number }) => c.id), [ciId]);
+    const unlinked = await desk.patch(`/api/v1/incidents/${incident.id}`, { ciIds: [] }, ifMatch(linked.body.version));
+    assert.equal(unlinked.status, 200, JSON.stringify(unlinked.body));
+    assert.deepEqual(unlinked.body.cis, []);
+  });
+
   test('changing impact re-prioritises and is journalled', async () => {
     const incident = await logIncident();
     const changed = await desk.patch(`/api/v1/incidents/${incident.id}`, { impact: 'high' }, ifMatch(incident.version));

@@ -449,12 +449,13 @@ async function callerFor(tx: Tx, principal: Principal, input: CreateIncident) {
   return { id: null, name: input.callerName ?? null, email: input.callerEmail ?? null };
 }
 
+/** The incident's affected CIs become exactly these; an empty list unlinks them all. */
 async function linkCis(tx: Tx, incidentId: number, ciIds: number[]) {
-  const found = await tx.selectFrom('configuration_item').select('id').where('id', 'in', ciIds).execute();
+  const found = ciIds.length > 0 ? await tx.selectFrom('configuration_item').select('id').where('id', 'in', ciIds).execute() : [];
   const missing = ciIds.filter((id) => !found.some((f) => f.id === id));
   if (missing.length > 0) throw problems.unprocessable('ciIds', `no configuration item ${missing.join(', ')}`);
   await tx.deleteFrom('incident_ci').where('incident_id', '=', incidentId).execute();
-  await tx.insertInto('incident_ci').values(ciIds.map((ci_id) => ({ incident_id: incidentId, ci_id }))).execute();
+  if (ciIds.length > 0) await tx.insertInto('incident_ci').values(ciIds.map((ci_id) => ({ incident_id: incidentId, ci_id }))).execute();
 }
 
 async function activeTeam(tx: Tx, teamId: number, field: string) {
