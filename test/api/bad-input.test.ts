@@ -61,6 +61,21 @@ describe('bad input', () => {
     assert.equal(scheme.statusCode, 401);
   });
 
+  test('a NUL character, which PostgreSQL text cannot hold, is a 400 naming the field wherever it is', async () => {
+    const before = await journalSize(env);
+    const inBody = await admin.post('/api/v1/incidents', { title: 'Router\u0000down', organisationOdsCode: 'A81001' });
+    assertProblem(inBody, 400);
+    assert.deepEqual(inBody.body.errors, [{ field: 'title', message: 'must not contain the NUL character (U+0000)' }]);
+    const nested = await admin.post('/api/v1/business-calendars', { name: 'x', timeZone: 'Europe/London', hours: {}, closures: [{ date: '2026-12-24', name: 'Eve\u0000' }] });
+    assertProblem(nested, 400);
+    assert.equal(nested.body.errors[0].field, 'closures.0.name');
+    const inQuery = await admin.get('/api/v1/incidents?q=%00');
+    assertProblem(inQuery, 400);
+    assert.equal(inQuery.body.errors[0].field, 'query.q');
+    assertProblem(await admin.get('/api/v1/organisations/A81%00'), 400);
+    assert.equal(await journalSize(env), before, 'nothing written');
+  });
+
   test('any JSON value posted to any create route gets a 4xx, never a 5xx, and writes nothing when refused', async () => {
     const creates = env.app.routeTable.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.url !== '/api/v1/session');
     await fc.assert(

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from '../context.ts';
 import { installAuthentication } from '../auth/authenticate.ts';
 import { installProblemHandling, problemBody } from './problem-handler.ts';
+import { refuseNulCharacters } from './text-input.ts';
 import { installRouteAccess } from './route-access.ts';
 import { ProblemSchema } from './schemas.ts';
 import { problems } from '../errors.ts';
@@ -71,6 +72,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, validatorUrl: null } as object });
   installAuthentication(app, ctx);
   installRouteAccess(app);
+  refuseNulCharacters(app);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'up' }));

@@ -69,6 +69,7 @@ function databaseProblem(error: { code?: string; constraint?: string; message: s
     case '22008':
     case '22003':
     case '22001':
+    case '22021':
       return problems.invalid('body', 'has a value of the wrong form or size');
     case '40001':
     case '40P01':

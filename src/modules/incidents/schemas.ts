@@ -192,7 +192,7 @@ export const IncidentListQuery = PageQuery(INCIDENT_SORTS, {
   priority: Type.Optional(Type.String({ maxLength: 30 })),
   number: Type.Optional(Type.String({ pattern: '^INC[0-9]{7}$', description: 'Exactly this incident number' })),
   team: Type.Optional(Type.String({ maxLength: 50, description: 'Team code' })),
-  assignee: Type.Optional(Type.String({ pattern: '^(me|none|[0-9]+)$', description: 'A user id, "me" or "none"' })),
+  assignee: Type.Optional(Type.String({ pattern: '^(me|none|[1-9][0-9]{0,15})$', description: 'A user id, "me" or "none"' })),
   supplier: Type.Optional(Type.String({ maxLength: 50, description: 'Supplier code' })),
   organisation: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{3,12}$', description: 'ODS code; its child organisations too' })),
   siteId: Type.Optional(Type.Integer({ minimum: 1 })),
