@@ -129,6 +129,25 @@ describe('logging an incident', () => {
     assert.deepEqual(unlinked.body.cis, []);
   });
 
+  test('a priority is given to cells only once every active service level definition has targets for it', async () => {
+    const current = await manager.get('/api/v1/incident-settings');
+    const withP6 = structuredClone(current.body);
+    withP6.matrix.priorities = [...withP6.matrix.priorities, 'P6'];
+    withP6.matrix.cells.low.low = 'P6';
+    const refused = await manager.request('PUT', '/api/v1/incident-settings', withP6, { 'if-match': current.headers.etag as string });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal(refused.body.errors[0].field, 'matrix.cells.low.low');
+    assert.match(refused.body.errors[0].message, /P6 has no targets in .*INCIDENT-STANDARD/);
+    assert.equal((await logIncident(desk, { impact: 'low', urgency: 'low' })).priority, 'P5', 'nothing changed');
+    // Listed but given to no cell yet: allowed, so that definitions can then be given its targets.
+    const listed = structuredClone(current.body);
+    listed.matrix.priorities = [...listed.matrix.priorities, 'P6'];
+    const saved = await manager.request('PUT', '/api/v1/incident-settings', listed, { 'if-match': current.headers.etag as string });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const restored = await manager.request('PUT', '/api/v1/incident-settings', current.body, { 'if-match': saved.headers.etag as string });
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+  });
+
   test('changing impact re-prioritises and is journalled', async () => {
     const incident = await logIncident();
     const changed = await desk.patch(`/api/v1/incidents/${incident.id}`, { impact: 'high' }, ifMatch(incident.version));

@@ -5,6 +5,7 @@ import type { Principal } from '../../core/access/principal.ts';
 import { serviceSettings } from '../../core/service-settings.ts';
 import { problems } from '../../core/errors.ts';
 import { DEFAULT_PRIORITY_MATRIX, matrixProblems } from '../../domain/priority-matrix.ts';
+import { definitionsLacking } from '../service-levels/queries.ts';
 import type { IncidentSettings } from './schemas.ts';
 
 const KEY = 'incidents';
@@ -36,9 +37,26 @@ export function settingsProblems(s: IncidentSettings) {
   return found;
 }
 
-/** Saves new settings; incidents already open keep their priority until someone changes them. */
+/**
+ * Saves new settings; incidents already open keep their priority until someone changes them. A
+ * priority the matrix gives must have targets in every active service level definition, or its
+ * incidents would run without clocks: a new priority is added to the list first, then given
+ * targets, then given cells.
+ */
 export async function saveIncidentSettings(tx: Tx, ctx: AppContext, principal: Principal, expected: number, next: IncidentSettings) {
   const found = settingsProblems(next);
   if (found.length > 0) throw problems.invalidFields(found);
+  const lacking = await definitionsLacking(tx, [...new Set(next.matrix.impacts.flatMap((i) => next.matrix.urgencies.map((u) => next.matrix.cells[i]![u]!)))]);
+  if (lacking.length > 0) throw problems.invalidFields(uncoveredCells(next, lacking));
   return store.save(tx, ctx, principal, expected, next);
+}
+
+function uncoveredCells(s: IncidentSettings, lacking: Array<{ code: string; missing: string[] }>) {
+  return s.matrix.impacts.flatMap((impact) =>
+    s.matrix.urgencies.flatMap((urgency) => {
+      const priority = s.matrix.cells[impact]![urgency]!;
+      const without = lacking.filter((d) => d.missing.includes(priority)).map((d) => d.code);
+      return without.length > 0 ? [{ field: `matrix.cells.${impact}.${urgency}`, message: `${priority} has no targets in ${without.join(', ')}; give it targets there first` }] : [];
+    }),
+  );
 }
