@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
-import { clientAs, makeOrganisation, makeUser } from '../helpers/factories.ts';
+import { clientAs, makeOrganisation, makeUser, sessionAs } from '../helpers/factories.ts';
 import { makeSite, makeSupplier } from '../helpers/network-fixtures.ts';
 import { makeTeam } from '../helpers/incident-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
@@ -148,6 +148,14 @@ describe('logging an incident', () => {
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
   });
 
+  test('a note written in the web application (a signed-in session) says so; one sent with a token says api', async () => {
+    const incident = await logIncident();
+    const signedIn = (await sessionAs(env, { roles: ['service_desk_agent'] })).api;
+    const note = await signedIn.post(`/api/v1/incidents/${incident.id}/notes`, { kind: 'work_note', body: 'Checked the line from the web application' });
+    assert.equal(note.status, 201, JSON.stringify(note.body));
+    assert.equal(note.body.source, 'web');
+  });
+
   test('changing impact re-prioritises and is journalled', async () => {
     const incident = await logIncident();
     const changed = await desk.patch(`/api/v1/incidents/${incident.id}`, { impact: 'high' }, ifMatch(incident.version));
@@ -170,6 +178,7 @@ describe('the lifecycle', () => {
     assert.equal((await move(incident.id, 'in_progress')).body.state, 'in_progress');
     const question = await desk.post(`/api/v1/incidents/${incident.id}/notes`, { kind: 'question', body: 'Is the router showing a red light?' });
     assert.equal(question.status, 201);
+    assert.equal(question.body.source, 'api', 'written with a token');
     assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.state, 'pending_customer');
     const answer = await customer.post(`/api/v1/incidents/${incident.id}/notes`, { body: 'Yes, the DSL light is red.' });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));

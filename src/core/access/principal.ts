@@ -43,6 +43,11 @@ export const SYSTEM_PRINCIPAL: Principal = {
   via: 'token',
 };
 
+/** Where something a person wrote came in, as notes record it: the web application (a signed-in session) or the API (a token). */
+export function channelOf(principal: Principal): 'web' | 'api' {
+  return principal.via === 'session' ? 'web' : 'api';
+}
+
 export function actorOf(principal: Principal): Actor {
   // n3sp itself, or someone known only by an e-mail address, has no user id to name.
   return { id: principal.userId || null, name: principal.username };

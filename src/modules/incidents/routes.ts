@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../core/context.ts';
-import type { Principal } from '../../core/access/principal.ts';
+import { channelOf, type Principal } from '../../core/access/principal.ts';
 import { principalOf } from '../../core/http/route-access.ts';
 import { createOnce } from '../../core/http/idempotency.ts';
 import { etagOf, expectedVersion, setEtag } from '../../core/http/concurrency.ts';
@@ -185,7 +185,7 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     config: access('incidents:write'),
     schema: { tags, summary: "Add a comment, a work note, a question to the caller, or the customer's answer", params: IncidentParams, body: NoteBody, response: { 201: Type.Ref('IncidentNote') } },
     handler: async (request, reply) => {
-      const note = await addNote(ctx, principalOf(request), request.params.id, request.body);
+      const note = await addNote(ctx, principalOf(request), request.params.id, request.body, channelOf(principalOf(request)));
       void reply.status(201);
       return note;
     },

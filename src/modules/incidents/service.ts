@@ -654,12 +654,12 @@ export async function acceptIncident(ctx: AppContext, principal: Principal, id: 
  * resumes the paused clocks. The desk's question asks the caller and waits for them; its first
  * customer-visible word counts as the response.
  */
-export async function addNote(ctx: AppContext, principal: Principal, id: number, input: NoteInput, source: 'api' | 'email' = 'api'): Promise<Note> {
+export async function addNote(ctx: AppContext, principal: Principal, id: number, input: NoteInput, source: 'web' | 'api' | 'email' = 'api'): Promise<Note> {
   return inTransaction(ctx, (tx) => addNoteIn(tx, ctx, principal, id, input, source));
 }
 
 /** A note inside the caller's transaction (a job's, an e-mail's): the same rules as `addNote`. */
-export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, id: number, input: NoteInput, source: 'api' | 'email' | 'system') {
+export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, id: number, input: NoteInput, source: 'web' | 'api' | 'email' | 'system') {
   const before = await locked(tx, principal, id, null);
   const party = partyOf(principal);
   const kind = input.kind ?? (party === 'customer' ? (before.state === 'pending_customer' ? 'answer' : 'comment') : 'comment');

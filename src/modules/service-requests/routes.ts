@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../core/context.ts';
+import { channelOf } from '../../core/access/principal.ts';
 import { principalOf } from '../../core/http/route-access.ts';
 import { createOnce } from '../../core/http/idempotency.ts';
 import { etagOf, expectedVersion, setEtag } from '../../core/http/concurrency.ts';
@@ -151,7 +152,7 @@ export async function serviceRequestRoutes(appBase: FastifyInstance, ctx: AppCon
     schema: { tags, summary: 'Add a note (a customer\'s is always visible; staff choose, internal by default)', params: RequestParams, body: CreateNoteBody, response: { 201: Type.Ref('ServiceRequestNote') } },
     handler: async (request, reply) =>
       createOnce(ctx, request, reply, async (tx) => {
-        const note = await addNote(tx, ctx, principalOf(request), request.params.id, request.body, principalOf(request).via === 'session' ? 'web' : 'api');
+        const note = await addNote(tx, ctx, principalOf(request), request.params.id, request.body, channelOf(principalOf(request)));
         return { status: 201, body: presentNote(note) };
       }),
   });
