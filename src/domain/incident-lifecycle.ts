@@ -54,6 +54,8 @@ export interface TransitionFacts {
   openChildren?: number;
   hasTeam?: boolean;
   hasSupplier?: boolean;
+  /** Whether the move carries a note for the caller: waiting on them needs the question they are to answer. */
+  hasNote?: boolean;
 }
 
 export interface Refusal { field: string; message: string }
@@ -73,6 +75,8 @@ export function transitionRefusal(f: TransitionFacts): Refusal | null {
   if (f.to === 'assigned' && !f.hasTeam) return { field: 'teamId', message: 'assign the incident to a team' };
   if (f.to === 'pending_supplier' && !f.hasSupplier) return { field: 'supplierId', message: 'hand the incident to a supplier' };
   if (f.to === 'resolved' && !f.resolutionCode) return { field: 'resolutionCode', message: 'say how the incident was resolved' };
+  // Waiting on the customer stops the clock, so it needs something the customer can answer.
+  if (f.to === 'pending_customer' && !f.hasNote) return { field: 'note', message: 'ask the caller the question the incident waits on' };
   if (f.from === 'resolved' && f.to === 'in_progress') {
     const until = reopenUntil(f.resolvedAt ?? null, f.reopenWindowMs);
     if (until !== null && f.now > until) return { field: 'to', message: `the reopen window closed at ${until.toISOString()}; report a new incident` };

@@ -148,6 +148,20 @@ describe('logging an incident', () => {
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
   });
 
+  test('waiting on the customer needs the question they are to answer, which the portal then shows', async () => {
+    const incident = await logIncident();
+    const bare = await move(incident.id, 'pending_customer');
+    assert.equal(bare.status, 422, JSON.stringify(bare.body));
+    assert.equal(bare.body.errors[0].field, 'note');
+    const unchanged = await desk.get(`/api/v1/incidents/${incident.id}`);
+    assert.equal(unchanged.body.state, 'new', 'the clock did not stop');
+    const asked = await move(incident.id, 'pending_customer', desk, { note: 'Which rooms have lost the network?' });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    assert.equal(asked.body.state, 'pending_customer');
+    const notes = await customer.get(`/api/v1/incidents/${incident.id}/notes`);
+    assert.deepEqual(notes.body.filter((n: { kind: string }) => n.kind === 'question').map((n: { body: string }) => n.body), ['Which rooms have lost the network?']);
+  });
+
   test('a note written in the web application (a signed-in session) says so; one sent with a token says api', async () => {
     const incident = await logIncident();
     const signedIn = (await sessionAs(env, { roles: ['service_desk_agent'] })).api;

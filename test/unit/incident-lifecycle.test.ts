@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 
 /** Facts under which a move is refused only if the lifecycle itself forbids it. */
 function facts(from: IncidentState, to: IncidentState, party: Party = 'desk', extra: Partial<TransitionFacts> = {}): TransitionFacts {
-  return { from, to, party, heldBySupplier: true, resolutionCode: 'fixed_by_desk', resolvedAt: new Date(NOW.getTime() - HOUR), now: NOW, reopenWindowMs: 120 * HOUR, openChildren: 0, hasTeam: true, hasSupplier: true, ...extra };
+  return { from, to, party, heldBySupplier: true, resolutionCode: 'fixed_by_desk', resolvedAt: new Date(NOW.getTime() - HOUR), now: NOW, reopenWindowMs: 120 * HOUR, openChildren: 0, hasTeam: true, hasSupplier: true, hasNote: true, ...extra };
 }
 
 /** The lifecycle as the service desk describes it, written out move by move. */
@@ -64,6 +64,8 @@ describe('incident lifecycle', () => {
     assert.equal(transitionRefusal(facts('new', 'resolved', 'desk', { resolutionCode: null }))?.field, 'resolutionCode');
     assert.equal(transitionRefusal(facts('new', 'assigned', 'desk', { hasTeam: false }))?.field, 'teamId');
     assert.equal(transitionRefusal(facts('new', 'pending_supplier', 'desk', { hasSupplier: false }))?.field, 'supplierId');
+    assert.equal(transitionRefusal(facts('in_progress', 'pending_customer', 'desk', { hasNote: false }))?.field, 'note', 'the clock stops only on a question asked');
+    assert.equal(transitionRefusal(facts('in_progress', 'resolved', 'desk', { hasNote: false })), null, 'other moves need no note');
     assert.match(transitionRefusal(facts('resolved', 'closed', 'desk', { openChildren: 2 }))!.message, /2 linked incident/);
     assert.match(transitionRefusal(facts('in_progress', 'in_progress'))!.message, /already in progress/);
   });

@@ -564,6 +564,7 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
     openChildren,
     hasTeam: before.team_id !== null,
     hasSupplier: before.supplier_id !== null,
+    hasNote: Boolean(input.note?.trim()),
   });
   if (refusal) throw problems.unprocessable(refusal.field, refusal.message);
   const now = new Date();
@@ -577,11 +578,14 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
   };
   const action = reopening ? 'reopened' : input.to === 'closed' && party === 'customer' ? 'confirmed' : input.to;
   const after = await applyChange(tx, ctx, before, { action, summary: `${label(from)} → ${label(input.to)}`, changes, move: { from, to: input.to }, actor: actorOf(principal) });
-  if (input.note) await addNoteRow(tx, after.id, { kind: input.to === 'resolved' ? 'resolution' : 'comment', customerVisible: true, body: input.note, author: actorOf(principal) });
+  if (input.note) await addNoteRow(tx, after.id, { kind: NOTE_KIND_OF_MOVE[input.to] ?? 'comment', customerVisible: true, body: input.note, author: actorOf(principal) });
   await tellMove(tx, ctx, after, from, input.note);
   if (input.to === 'resolved' || input.to === 'cancelled') await settleChildren(tx, ctx, principal, after);
   return after;
 }
+
+/** What a note given with a move is: the resolution's explanation, the question waited on, or a comment. */
+const NOTE_KIND_OF_MOVE: Partial<Record<IncidentState, 'resolution' | 'question'>> = { resolved: 'resolution', pending_customer: 'question' };
 
 async function tellMove(tx: Tx, ctx: AppContext, row: IncidentRow, from: IncidentState, note?: string) {
   const contacts = await contactsOf(tx, row);

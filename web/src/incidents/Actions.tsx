@@ -87,7 +87,7 @@ export function TransitionForm({ incident, etag, onDone, onReload, party }: Acti
             </Field>
           </div>
         )}
-        <Field id="move-note" label="Note to the caller (optional)" hint="Said to the caller and kept on the record." error={write.message('note')}>
+        <Field id="move-note" label="Note to the caller" hint="Said to the caller and kept on the record; to wait on the customer, the question they are to answer." error={write.message('note')}>
           {(p) => <textarea {...p} rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={20_000} />}
         </Field>
         <div className="actions">

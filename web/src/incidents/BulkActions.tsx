@@ -2,8 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { etagOf, RESOLUTION_CODES, resolutionLabel, stateLabel, type IncidentSummary, type Team } from './types.ts';
 
-/** States a row can be moved to without more than a resolution code: assignment and hand-off have their own actions. */
-const BULK_STATES = ['in_progress', 'pending_customer', 'resolved', 'closed', 'cancelled'] as const;
+/**
+ * States a row can be moved to without more than a resolution code: assignment and hand-off have
+ * their own actions, and waiting on a customer needs a question for that customer.
+ */
+const BULK_STATES = ['in_progress', 'resolved', 'closed', 'cancelled'] as const;
 
 interface Outcome {
   action: string;
