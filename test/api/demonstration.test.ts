@@ -89,6 +89,7 @@ test('incidents stand at every state, worked by the demonstration teams, users a
   assert.ok(theirs.body.items.length > 0);
   assert.ok(theirs.body.items.every((i: { organisation: { odsCode: string } }) => i.organisation.odsCode === 'A81001'));
   const engineer = await signIn('engineer');
+  assert.equal((await engineer.get('/api/v1/session')).body.supplierName, 'Pennine Access Networks Ltd', 'the engineer is told which company they act for, by name');
   const handed = await engineer.get('/api/v1/incidents?state=pending_supplier&limit=200');
   assert.ok(handed.body.items.length > 0 && handed.body.items.every((i: { supplier: { code: string } }) => i.supplier.code === 'PENNINE'));
 });

@@ -303,7 +303,7 @@ describe('incidents in the web application', () => {
     await bulk.getByRole('button', { name: 'Assign 3' }).click();
     const refused = bulk.getByRole('alert');
     await refused.waitFor();
-    assert.match(await refused.innerText(), new RegExp(`Assign to Service desk: 2 of 3 done[\\s\\S]*${soon.number}: The record has changed`));
+    assert.match(await refused.innerText(), new RegExp(`Assign to Service desk: 2 of 3 done[\\s\\S]*${soon.number}: Someone changed this record since you read it`));
     assert.equal(await page.getByRole('checkbox', { name: `Select ${soon.number}` }).isChecked(), true, 'the refused row stays selected');
     await assertAccessible(page, 'a bulk action with a refused row');
     await bulk.getByText('(1 selected)').waitFor();
@@ -344,6 +344,10 @@ describe('incidents in the web application', () => {
     await signInAs(customer, 'priya.shah');
     await customer.goto(`${env.url}/incidents/${children[0].id}`);
     await customer.getByRole('region', { name: 'Messages' }).getByText(/Power restored; routers are coming back/).first().waitFor();
+    // The board spans the network, so the practice is sent to their own incidents, not told there is none.
+    await customer.goto(`${env.url}/incidents/major`);
+    await customer.getByText('The major incident board is kept by the service desk.', { exact: false }).waitFor();
+    assert.equal(await customer.getByText('There is no open major incident.').count(), 0);
     for (const p of [page, customer]) await p.context().close();
   });
 

@@ -15,6 +15,7 @@ export interface Self {
   scope: Scope;
   organisations: OrganisationRef[];
   supplierId: number | null;
+  supplierName: string | null;
   csrfToken: string | null;
 }
 

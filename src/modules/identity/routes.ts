@@ -16,6 +16,7 @@ const SelfSchema = Type.Object({
   scope: Type.String({ description: 'network, organisations or supplier' }),
   organisations: Type.Array(Type.Object({ odsCode: Type.String(), name: Type.String() })),
   supplierId: Nullable(Type.Integer()),
+  supplierName: Nullable(Type.String({ description: "The supplier's name, for a supplier's engineer" })),
   csrfToken: Nullable(Type.String({ description: 'Send as X-CSRF-Token on writes made with the session cookie' })),
 });
 

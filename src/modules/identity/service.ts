@@ -53,6 +53,8 @@ export async function describeSelf(ctx: AppContext, principal: Principal) {
     principal.scope.kind === 'organisations' && principal.scope.organisationIds.length
       ? await ctx.db.selectFrom('organisation').select(['ods_code', 'name']).where('id', 'in', principal.scope.organisationIds).orderBy('name').execute()
       : [];
+  const supplier =
+    principal.scope.kind === 'supplier' ? await ctx.db.selectFrom('supplier').select('name').where('id', '=', principal.scope.supplierId).executeTakeFirst() : undefined;
   return {
     username: principal.username,
     displayName: principal.displayName,
@@ -61,6 +63,7 @@ export async function describeSelf(ctx: AppContext, principal: Principal) {
     scope: principal.scope.kind,
     organisations: organisations.map((o) => ({ odsCode: o.ods_code, name: o.name })),
     supplierId: principal.scope.kind === 'supplier' ? principal.scope.supplierId : null,
+    supplierName: supplier?.name ?? null,
     csrfToken: principal.csrfToken ?? null,
   };
 }

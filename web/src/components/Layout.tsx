@@ -40,7 +40,7 @@ export function Layout() {
                 {self.organisations.map((o) => `${o.name} (${o.odsCode})`).join(', ')}
               </p>
             )}
-            {self.scope === 'supplier' && self.supplierId !== null && <p className="account__orgs">Supplier {self.supplierId}</p>}
+            {self.scope === 'supplier' && self.supplierName !== null && <p className="account__orgs">{self.supplierName}</p>}
           </div>
           <button type="button" className="button button--header" onClick={() => void signOut().then(() => navigate('/'))}>
             Sign out

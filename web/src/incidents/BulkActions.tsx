@@ -109,7 +109,7 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
               </select>
             </div>
           )}
-          <button type="submit" className="button" disabled={busy || count === 0 || !to}>
+          <button type="submit" className="button" disabled={busy || count === 0 || !to || (to === 'resolved' && !resolutionCode)}>
             Move {count || ''}
           </button>
         </form>
@@ -127,8 +127,7 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
               <ul>
                 {outcome.failed.map((f) => (
                   <li key={f.number}>
-                    {f.number}: {f.error.title}
-                    {f.error.errors.length ? ` (${f.error.errors.map((e) => `${e.field} ${e.message}`).join('; ')})` : f.error.detail ? ` — ${f.error.detail}` : ''}
+                    {f.number}: {refusalOf(f.error)}
                   </li>
                 ))}
               </ul>
@@ -138,4 +137,14 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
       )}
     </section>
   );
+}
+
+/**
+ * Why a row was refused, in a sentence: the messages about the request's fields read on their own
+ * ("new may move only to …"); anything else (a stale version, a missing permission) is best said
+ * by the problem's detail.
+ */
+function refusalOf(error: ApiError): string {
+  const about = error.errors.filter((e) => !e.field.startsWith('header.'));
+  return about.length ? about.map((e) => e.message).join('; ') : (error.detail ?? error.title);
 }

@@ -19,8 +19,27 @@ import '../incidents/incidents.css';
  * it has been open, with a form to post the next update. It keeps itself current like the queue.
  */
 export function MajorIncidentsPage() {
-  const list = useLiveList<IncidentSummary>('/incidents', { major: true, state: 'open', sort: '-number' }, 50);
+  const { self } = useSession();
   const heading = usePageTitle('Major incident board');
+  // A customer or a supplier sees only their own incidents: the board, which spans the network,
+  // would tell them there is no major incident while one is open.
+  if (self?.scope !== 'network') {
+    return (
+      <>
+        <h1 ref={heading} tabIndex={-1}>
+          Major incident board
+        </h1>
+        <p>
+          The major incident board is kept by the service desk. Your own incidents, with every update on them, are in <Link to="/incidents">the incident list</Link>.
+        </p>
+      </>
+    );
+  }
+  return <Board heading={heading} />;
+}
+
+function Board({ heading }: { heading: ReturnType<typeof usePageTitle> }) {
+  const list = useLiveList<IncidentSummary>('/incidents', { major: true, state: 'open', sort: '-number' }, 50);
   return (
     <>
       <p className="caption">
