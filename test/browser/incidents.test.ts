@@ -264,7 +264,7 @@ describe('incidents in the web application', () => {
     const rows = main(page).getByRole('table').getByRole('row');
     // Open work, soonest due first: the breached one leads.
     assert.match(await rows.nth(1).innerText(), new RegExp(`${late.number}[\\s\\S]*Breached: 1 h`));
-    assert.match(await main(page).getByRole('row', { name: new RegExp(soon.number) }).innerText(), /Due soon: \d+ min left/);
+    assert.match(await main(page).getByRole('row', { name: new RegExp(soon.number) }).innerText(), /Due soon: in \d+ min/);
     await page.screenshot({ path: `${SCREENSHOTS}/incidents.png`, fullPage: true });
     await assertAccessible(page, 'the queue with breached and due-soon rows');
 

@@ -62,3 +62,16 @@ export function formatValue(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * A length of business time: hours and minutes, never days, because a business day is not 24
+ * hours (a 24-hour target on office hours takes more than two working days).
+ */
+export function formatBusinessTime(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  if (minutes === 0) return Math.abs(ms) > 0 ? 'under a minute' : '0 min';
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `${rest} min`;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}

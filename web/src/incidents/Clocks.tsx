@@ -1,4 +1,4 @@
-import { formatDateTime } from '../labels.ts';
+import { formatBusinessTime, formatDateTime } from '../labels.ts';
 import { clockKindLabel, clockStateColour, clockStateLabel, formatDuration, metricLabel, type Clock } from './types.ts';
 
 const RUNNING = ['running', 'warning'];
@@ -16,7 +16,7 @@ export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: C
         <p>No service level target applies to this incident.</p>
       ) : (
         <table className="table clocks">
-          <caption className="visually-hidden">Service level clocks: target, time used and time left, in business time</caption>
+          <caption>Target, time used and time left are business time on the clock's calendar, in hours; due is the date and time.</caption>
           <thead>
             <tr>
               <th scope="col">Clock</th>
@@ -38,9 +38,9 @@ export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: C
                       {c.definition.name} · {c.calendar}
                     </span>
                   </th>
-                  <td className="nowrap">{formatDuration(c.targetMs)}</td>
+                  <td className="nowrap">{formatBusinessTime(c.targetMs)}</td>
                   <td>
-                    <span className="nowrap">{formatDuration(c.elapsedBusinessMs)}</span>
+                    <span className="nowrap">{formatBusinessTime(c.elapsedBusinessMs)}</span>
                     <span className="clock-bar" aria-hidden="true">
                       <span className={`clock-bar__fill clock-bar__fill--${c.state}`} style={{ width: `${used}%` }} />
                     </span>
@@ -55,7 +55,7 @@ export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: C
                   <td>
                     {RUNNING.includes(c.state) ? (
                       <>
-                        {c.remainingMs >= 0 ? `${formatDuration(c.remainingMs)} left` : `${formatDuration(c.remainingMs)} over`}
+                        {c.remainingMs >= 0 ? `${formatBusinessTime(c.remainingMs)} left` : `${formatBusinessTime(c.remainingMs)} over`}
                         {c.dueAt && (
                           <>
                             <br />
@@ -66,7 +66,7 @@ export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: C
                         )}
                       </>
                     ) : c.state === 'paused' ? (
-                      `${formatDuration(c.remainingMs)} left when it resumes`
+                      `${formatBusinessTime(c.remainingMs)} left when it resumes`
                     ) : c.stoppedAt ? (
                       <>
                         stopped <time dateTime={c.stoppedAt}>{formatDateTime(c.stoppedAt)}</time>

@@ -17,7 +17,7 @@ export function PriorityTag({ priority }: { priority: string }) {
   );
 }
 
-/** When the resolution target falls due, as time left; breached and due-soon rows say so in words. */
+/** When the resolution target falls due, as wall-clock time to it; breached and due-soon rows say so in words. */
 export function DueCell({ dueAt, state, now }: { dueAt: string | null; state: string; now: number }) {
   if (!isOpenState(state)) return <span className="muted">Stopped</span>;
   if (!dueAt) return <span className="muted">{state === 'pending_customer' ? 'Paused' : 'No running target'}</span>;
@@ -26,6 +26,7 @@ export function DueCell({ dueAt, state, now }: { dueAt: string | null; state: st
     <span className={`due due--${left.level}`}>
       {left.level === 'breached' && <strong>Breached: </strong>}
       {left.level === 'warning' && <strong>Due soon: </strong>}
+      {left.level === 'ok' && 'Due '}
       {left.level === 'breached' ? left.text.replace(/^Breached /, '') : left.text}
       <br />
       <time dateTime={dueAt} className="due__at">

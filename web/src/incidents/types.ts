@@ -231,7 +231,8 @@ export function timeLeft(dueAt: string | null, now: number): { text: string; lev
   if (!dueAt) return { text: 'No running target', level: 'none' };
   const left = Date.parse(dueAt) - now;
   if (left < 0) return { text: `Breached ${formatDuration(left)} ago`, level: 'breached' };
-  return { text: `${formatDuration(left)} left`, level: left <= DUE_SOON_MS ? 'warning' : 'ok' };
+  // Wall-clock time to the due instant ("due in"), not the business time left, which the record's clocks show.
+  return { text: `in ${formatDuration(left)}`, level: left <= DUE_SOON_MS ? 'warning' : 'ok' };
 }
 
 export const etagOf = (version: number) => `"${version}"`;

@@ -5,8 +5,8 @@ import { Field } from '../components/Field.tsx';
 import { Journal } from '../components/Journal.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
-import { formatDateTime } from '../labels.ts';
-import { duration, requestKindLabel, requestStateColour, requestStateLabel, type RequestTask, type ServiceRequest } from '../requests/types.ts';
+import { formatBusinessTime, formatDateTime } from '../labels.ts';
+import { requestKindLabel, requestStateColour, requestStateLabel, type RequestTask, type ServiceRequest } from '../requests/types.ts';
 import { useSession } from '../session.tsx';
 import '../requests/requests.css';
 
@@ -371,8 +371,8 @@ function Clocks({ r }: { r: ServiceRequest }) {
                 <th scope="row">
                   {c.metric === 'response' ? 'Response' : 'Fulfilment'} <span className="muted">{c.definition.name}</span>
                 </th>
-                <td className="nowrap">{duration(c.targetMs)}</td>
-                <td className="nowrap">{duration(c.elapsedBusinessMs)}</td>
+                <td className="nowrap">{formatBusinessTime(c.targetMs)}</td>
+                <td className="nowrap">{formatBusinessTime(c.elapsedBusinessMs)}</td>
                 <td className="nowrap">{c.dueAt ? formatDateTime(c.dueAt) : '—'}</td>
                 <td>{c.state}</td>
               </tr>

@@ -118,12 +118,3 @@ export const requestKindLabel = (kind: string) => REQUEST_KIND_LABELS[kind] ?? k
 export const requestStateLabel = (state: string) => REQUEST_STATE_LABELS[state] ?? state;
 export const requestStateColour = (state: string) => STATE_COLOURS[state] ?? 'grey';
 
-/** A business-time length in words: "2 days 3 h", "45 min". */
-export function duration(ms: number): string {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  const days = Math.floor(minutes / (60 * 24));
-  const hours = Math.floor((minutes % (60 * 24)) / 60);
-  const mins = minutes % 60;
-  const parts = [days && `${days} ${days === 1 ? 'day' : 'days'}`, hours && `${hours} h`, !days && mins && `${mins} min`].filter(Boolean);
-  return parts.length ? parts.join(' ') : '0 min';
-}
