@@ -308,6 +308,7 @@ describe('incidents in the web application', () => {
     await assertAccessible(page, 'a bulk action with a refused row');
     await bulk.getByText('(1 selected)').waitFor();
     await page.getByRole('row', { name: new RegExp(soon.number) }).getByText('Updated', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('row', { name: new RegExp(later.number) }).getByText('Updated', { exact: true }).count(), 0, 'a change made on this page is not marked as someone else’s');
     await bulk.getByRole('button', { name: 'Assign 1' }).click();
     await bulk.getByRole('status').filter({ hasText: 'Assign to Service desk: 1 of 1 done' }).waitFor();
     for (const i of [late, soon, later]) assert.equal((await desk.get(`/api/v1/incidents/${i.id}`)).body.team?.code, 'service-desk');

@@ -19,7 +19,7 @@ interface Outcome {
  * so a row someone changed meanwhile is refused rather than overwritten; every refusal is listed
  * with the server's reason, and the refused rows stay selected.
  */
-export function BulkActions({ selected, teams, onDone }: { selected: IncidentSummary[]; teams: Team[]; onDone(failedIds: number[]): void }) {
+export function BulkActions({ selected, teams, onDone }: { selected: IncidentSummary[]; teams: Team[]; onDone(doneIds: number[], failedIds: number[]): void }) {
   const [teamId, setTeamId] = useState('');
   const [to, setTo] = useState('');
   const [resolutionCode, setResolutionCode] = useState('');
@@ -33,10 +33,12 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
     const done: string[] = [];
     const failed: Outcome['failed'] = [];
     const failedIds: number[] = [];
+    const doneIds: number[] = [];
     for (const incident of selected) {
       try {
         await call(incident);
         done.push(incident.number);
+        doneIds.push(incident.id);
       } catch (e) {
         failed.push({ number: incident.number, error: e as ApiError });
         failedIds.push(incident.id);
@@ -44,7 +46,7 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
     }
     setOutcome({ action, done, failed });
     setBusy(false);
-    onDone(failedIds);
+    onDone(doneIds, failedIds);
   }
 
   function assign(event: FormEvent) {

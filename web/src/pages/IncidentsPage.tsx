@@ -159,7 +159,7 @@ function Queue() {
           list.checkedAt && (
             <p className="muted queue-status__checked">
               Kept up to date: last checked at <time dateTime={list.checkedAt.toISOString()}>{list.checkedAt.toLocaleTimeString('en-GB')}</time>{' '}
-              <button type="button" className="link-button" onClick={list.refresh}>
+              <button type="button" className="link-button" onClick={() => list.refresh()}>
                 Check now
               </button>
             </p>
@@ -172,9 +172,9 @@ function Queue() {
         <BulkActions
           selected={shown.filter((i) => selected.has(i.id))}
           teams={teams.data?.items ?? []}
-          onDone={(failed) => {
+          onDone={(done, failed) => {
             setSelected(new Set(failed));
-            list.refresh();
+            list.refresh(done);
           }}
         />
       )}
