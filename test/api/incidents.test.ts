@@ -87,12 +87,15 @@ describe('logging an incident', () => {
       [{ title: 'x', siteId: site.id, teamId: 99_999 }, 'teamId'],
       [{ title: 'x', siteId: site.id, ciIds: [99_999_999] }, 'ciIds'],
       [{ title: 'x', siteId: site.id, category: 'weather' }, 'category'],
+      [{ title: '   ', siteId: site.id }, 'title'],
     ];
     for (const [body, field] of cases) {
       const response = await desk.post('/api/v1/incidents', body);
       assert.ok([400, 422].includes(response.status), `${JSON.stringify(body)} → ${response.status}`);
       assert.ok(response.body.errors.some((e: { field: string }) => e.field.endsWith(field)), `${JSON.stringify(body)} should name ${field}: ${JSON.stringify(response.body)}`);
     }
+    const blank = await desk.post('/api/v1/incidents', { title: ' \t ', siteId: site.id });
+    assert.deepEqual(blank.body.errors, [{ field: 'title', message: 'must not be blank' }]);
     const afterCount = await env.rt.db.selectFrom('incident').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
     assert.equal(afterCount.n, before.n);
   });

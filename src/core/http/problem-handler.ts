@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { Problem, problems, type FieldError } from '../errors.ts';
+import { NOT_BLANK } from './schemas.ts';
 
 /**
  * Database constraints that a user can run into, each named by the API field it concerns, so a
@@ -39,7 +40,14 @@ function validationProblem(error: FastifyError): Problem {
     // anyOf/oneOf add a summary error beside each branch's; the branch errors say more.
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
     const field = fieldOf(context, e);
-    const message = e.keyword === 'additionalProperties' ? 'is not a known field' : e.keyword === 'required' ? 'is required' : (e.message ?? 'is not valid');
+    const message =
+      e.keyword === 'additionalProperties'
+        ? 'is not a known field'
+        : e.keyword === 'required'
+          ? 'is required'
+          : e.keyword === 'pattern' && e.params.pattern === NOT_BLANK
+            ? 'must not be blank'
+            : (e.message ?? 'is not valid');
     const key = `${field} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -21,6 +21,12 @@ export const problemResponses = {
   404: Type.Ref('Problem'),
 };
 
+/** The pattern that says a text holds something besides white space; refused as "must not be blank". */
+export const NOT_BLANK = '\\S';
+
+/** Text a person writes (a title, a note): not blank, at most `max` characters. */
+export const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, pattern: NOT_BLANK, ...(description ? { description } : {}) });
+
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({
     items: Type.Array(item),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, OneOf, PageQuery } from '../../core/http/schemas.ts';
+import { Nullable, OneOf, PageQuery, Text } from '../../core/http/schemas.ts';
 import { CATEGORIES, INCIDENT_STATES, RESOLUTION_CODES } from '../../domain/incident-lifecycle.ts';
 
 const State = OneOf(INCIDENT_STATES);
@@ -7,7 +7,6 @@ const Stamp = Type.String({ format: 'date-time' });
 const Ref = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
 const Person = Type.Object({ id: Nullable(Type.Integer()), name: Type.String(), email: Nullable(Type.String()) });
 const Level = Type.String({ minLength: 1, maxLength: 30, description: 'A level of the priority matrix, e.g. high, medium, low' });
-const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 
 export const ClockSchema = Type.Object(
   {

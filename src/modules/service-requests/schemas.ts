@@ -1,9 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, OneOf, PageQuery } from '../../core/http/schemas.ts';
+import { Nullable, OneOf, PageQuery, Text } from '../../core/http/schemas.ts';
 import { AUTO_CLOSE_DAYS_MAX, AUTO_CLOSE_DAYS_MIN, REQUEST_KINDS, REQUEST_STATES } from '../../domain/request-lifecycle.ts';
 
 const Stamp = Type.String({ format: 'date-time' });
-const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 const Named = Type.Object({ id: Type.Integer(), name: Type.String() });
 const TeamRef = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
 
