@@ -63,14 +63,17 @@ export interface Refusal { field: string; message: string }
 /** Why a move cannot be made, naming the field at fault; null when it may. */
 export function transitionRefusal(f: TransitionFacts): Refusal | null {
   if (f.from === f.to) return { field: 'to', message: `the incident is already ${label(f.to)}` };
+  // A customer or a supplier is told what they may do, not the desk's moves.
+  if (f.party !== 'desk') {
+    const mine = PARTY_MOVES[f.party][f.from] ?? [];
+    if (!mine.includes(f.to) || !NEXT_STATES[f.from].includes(f.to)) {
+      return { field: 'to', message: f.party === 'customer' ? 'a customer may only confirm or reopen a resolved incident' : 'a supplier may only hand back or resolve an incident handed to them' };
+    }
+    if (f.party === 'supplier' && !f.heldBySupplier) return { field: 'to', message: 'the incident is not handed to your company' };
+  }
   if (!NEXT_STATES[f.from].includes(f.to)) {
     const allowed = NEXT_STATES[f.from];
     return { field: 'to', message: allowed.length ? `${label(f.from)} may move only to ${allowed.map(label).join(', ')}` : `a ${label(f.from)} incident does not change` };
-  }
-  if (f.party !== 'desk') {
-    const mine = PARTY_MOVES[f.party][f.from] ?? [];
-    if (!mine.includes(f.to)) return { field: 'to', message: f.party === 'customer' ? 'a customer may only confirm or reopen a resolved incident' : 'a supplier may only hand back or resolve an incident handed to them' };
-    if (f.party === 'supplier' && !f.heldBySupplier) return { field: 'to', message: 'the incident is not handed to your company' };
   }
   if (f.to === 'assigned' && !f.hasTeam) return { field: 'teamId', message: 'assign the incident to a team' };
   if (f.to === 'pending_supplier' && !f.hasSupplier) return { field: 'supplierId', message: 'hand the incident to a supplier' };

@@ -46,6 +46,7 @@ describe('incident lifecycle', () => {
         assert.equal(transitionRefusal(facts(from, to, 'customer')) === null, allowed, `customer ${from} → ${to}`);
       }
     }
+    assert.equal(transitionRefusal(facts('new', 'closed', 'customer'))!.message, 'a customer may only confirm or reopen a resolved incident', "told what they may do, not the desk's moves");
     assert.deepEqual(movesFor('resolved', 'customer'), ['closed', 'in_progress']);
     assert.deepEqual(movesFor('in_progress', 'customer'), []);
   });
