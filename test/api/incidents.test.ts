@@ -369,6 +369,7 @@ describe('search', () => {
     assert.deepEqual(await found(customer, `${word}secret`), [], 'the work note stays internal');
     assert.deepEqual(await found(desk, byTitle.number), [byTitle.id], 'the number finds the incident');
     assert.deepEqual(await found(desk, ` ${byTitle.number.toLowerCase()} `), [byTitle.id], 'typed in lower case, with spaces');
+    assert.ok((await found(desk, String(Number(byTitle.number.slice(3))))).includes(byTitle.id), 'its digits alone find it too');
     assert.deepEqual((await desk.get(`/api/v1/incidents?number=${byTitle.number}`)).body.items.map((i: { id: number }) => i.id), [byTitle.id]);
   });
 

@@ -138,13 +138,19 @@ export async function listIncidents(db: Db, scope: Scope, userId: number, reques
   if (request.breached !== undefined) {
     q = q.where(request.breached ? sql<SqlBool>`incident.sla_due_at < now()` : sql<SqlBool>`incident.sla_due_at >= now()`);
   }
-  // A number typed into the search box is a lookup on the unique number, not a word search.
-  if (request.q && INCIDENT_NUMBER.test(request.q.trim())) q = q.where('incident.number', '=', request.q.trim().toUpperCase());
-  else if (request.q) q = q.where(await matchesSearch(db, request.q, scope.kind !== 'organisations', (request.limit ?? 50) + 1));
+  // A number typed into the search box is a lookup on the unique number, not a word search; the
+  // digits alone ("33") find INC0000033 as well as any incident that has them as a word.
+  const typed = request.q?.trim();
+  if (typed && INCIDENT_NUMBER.test(typed)) q = q.where('incident.number', '=', typed.toUpperCase());
+  else if (typed && NUMBER_DIGITS.test(typed)) {
+    const words = await matchesSearch(db, typed, scope.kind !== 'organisations', (request.limit ?? 50) + 1);
+    q = q.where((eb) => eb.or([eb('incident.number', '=', `INC${typed.padStart(7, '0')}`), words]));
+  } else if (typed) q = q.where(await matchesSearch(db, typed, scope.kind !== 'organisations', (request.limit ?? 50) + 1));
   return paginate(q, SORTS, request);
 }
 
 const INCIDENT_NUMBER = /^inc\d{7}$/i;
+const NUMBER_DIGITS = /^\d{1,7}$/;
 
 /**
  * The search condition, written so that only the plan that suits the words fits it. The words are
