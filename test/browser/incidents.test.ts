@@ -160,6 +160,10 @@ describe('incidents in the web application', () => {
     await noteForm.getByRole('button', { name: 'Add the note' }).click();
     await status(agent, `Question to the caller added to ${number}.`).waitFor();
     await until(main(agent), /State\s+Waiting on the customer/);
+    // A refused write does not leave the last one's "done" standing beside its error.
+    await noteForm.getByRole('button', { name: 'Add the note' }).click();
+    await noteForm.getByRole('alert').first().waitFor();
+    assert.equal(await status(agent, `Question to the caller added to ${number}.`).count(), 0);
     await customer.reload();
     const question = customer.getByRole('region', { name: 'We have a question for you' });
     await question.getByText('Is the router in the comms cupboard showing any lights?').waitFor();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { createContext, useContext, useState } from 'react';
 import type { ApiError } from '../api.ts';
 
 export interface Write {
@@ -9,16 +9,24 @@ export interface Write {
   message(field: string): string | undefined;
 }
 
+/**
+ * How a page that shows what the last write did is told that another write has started, so that
+ * an old "done" never stands beside a new refusal.
+ */
+export const WriteStarted = createContext<(() => void) | null>(null);
+
 /** One form's write: busy while it runs, the refusal when it fails; on success the page is told what it did. */
 export function useWrite(onDone: (done: string) => void): Write {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const started = useContext(WriteStarted);
   return {
     busy,
     error,
     async run(call, doneText) {
       setBusy(true);
       setError(null);
+      started?.();
       try {
         await call();
         onDone(typeof doneText === 'string' ? doneText : doneText());

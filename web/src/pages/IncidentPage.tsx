@@ -8,6 +8,7 @@ import { PriorityTag, StateTagFor } from '../incidents/bits.tsx';
 import { Clocks } from '../incidents/Clocks.tsx';
 import { CustomerIncident } from '../incidents/CustomerIncident.tsx';
 import { NoteForm } from '../incidents/NoteForm.tsx';
+import { WriteStarted } from '../incidents/useWrite.ts';
 import { Timeline } from '../incidents/Timeline.tsx';
 import { categoryLabel, isOpenState, resolutionLabel, stateLabel, type Incident } from '../incidents/types.ts';
 import { useSession } from '../session.tsx';
@@ -48,7 +49,14 @@ export function IncidentPage() {
     setNotice(text);
     reload();
   };
-  if (self?.scope === 'organisations') return <CustomerIncident incident={incident} etag={resource.etag} heading={heading} refresh={changed} notice={notice} onDone={done} onReload={reload} />;
+  const clearNotice = () => setNotice(null);
+  if (self?.scope === 'organisations') {
+    return (
+      <WriteStarted.Provider value={clearNotice}>
+        <CustomerIncident incident={incident} etag={resource.etag} heading={heading} refresh={changed} notice={notice} onDone={done} onReload={reload} />
+      </WriteStarted.Provider>
+    );
+  }
 
   const party = self?.scope === 'supplier' ? 'supplier' : 'desk';
   const writes = can('incidents:write');
@@ -57,7 +65,7 @@ export function IncidentPage() {
   const link = (permission: string, to: string, text: string) => (can(permission) ? <Link to={to}>{text}</Link> : text);
 
   return (
-    <>
+    <WriteStarted.Provider value={clearNotice}>
       <p className="caption">
         <Link to="/incidents">Incidents</Link>
         {incident.parent && (
@@ -245,6 +253,6 @@ export function IncidentPage() {
       )}
       {!writes && <p className="muted">You may read this incident; changing it is for the service desk.</p>}
       <Timeline incidentId={incident.id} journal={can('journal:read')} emails refresh={changed} />
-    </>
+    </WriteStarted.Provider>
   );
 }
