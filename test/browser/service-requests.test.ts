@@ -107,7 +107,7 @@ describe('service requests', () => {
     await notes.getByRole('button', { name: 'Add the note' }).click();
     await notes.getByText('Checked with the IG lead first').waitFor();
     assert.match(await notes.innerText(), /Internal/);
-    await page.getByRole('region', { name: 'History' }).getByText('task_completed').waitFor();
+    await page.getByRole('region', { name: 'History' }).getByText('Task completed', { exact: true }).first().waitFor(); // the action's code read as words
     await assertAccessible(page, 'a fulfilled request');
     await page.context().close();
 

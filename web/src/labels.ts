@@ -55,7 +55,9 @@ export const formatDate = (iso: string | null) => (iso ? dateOnly.format(new Dat
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'object' && Object.keys(value as object).length === 0) return '—';
   if (typeof value === 'object' && 'odsCode' in (value as object)) {
     const ref = value as { odsCode: string; name?: string };
     return ref.name ? `${ref.name} (${ref.odsCode})` : ref.odsCode;

@@ -6,6 +6,9 @@ import type { JournalEntry } from '../types.ts';
 
 const ACTIONS: Record<string, string> = { created: 'Created', updated: 'Changed', deleted: 'Deleted' };
 
+/** An action the list above does not name, as words: connection_linked → Connection linked. */
+const sentenceCase = (code: string) => code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
 function valueText(field: string, value: unknown): string {
   if (typeof value === 'string' && field === 'kind') return kindLabel(value);
   if (typeof value === 'string' && field === 'state') return stateLabel(value);
@@ -25,7 +28,7 @@ export function Journal({ path, refresh }: { path: string; refresh: number }) {
         {list.items.map((entry) => (
           <li key={entry.id} className="timeline__entry">
             <p className="timeline__head">
-              <strong>{ACTIONS[entry.action] ?? entry.action}</strong> by <strong>{entry.actor}</strong>{' '}
+              <strong>{ACTIONS[entry.action] ?? sentenceCase(entry.action)}</strong> by <strong>{entry.actor}</strong>{' '}
               <time dateTime={entry.at} className="muted">
                 {formatDateTime(entry.at)}
               </time>
