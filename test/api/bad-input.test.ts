@@ -33,6 +33,7 @@ describe('bad input', () => {
 
   test('a body that is not JSON is a 415', async () => {
     assertProblem(await admin.request('POST', '/api/v1/organisations', 'odsCode=A1', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
+    assertProblem(await admin.request('POST', '/api/v1/organisations', 'odsCode=A1', { 'content-type': 'text/plain' }), 415);
   });
 
   test('an unknown route is a 404 problem, and so is an unknown method on a known path', async () => {

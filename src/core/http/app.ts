@@ -49,6 +49,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
   });
   installProblemHandling(app);
+  // The API speaks JSON only: plain text is refused as an unsupported type (415), as any other is,
+  // rather than read as a string and refused as a body of the wrong shape.
+  app.removeContentTypeParser('text/plain');
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -69,7 +69,9 @@ export function TransitionForm({ incident, etag, onDone, onReload, party }: Acti
           </p>
         )}
         {resolving && (
-          <div className="field-row">
+          // Stacked, not side by side: the panel sits in the page's narrow column, where two
+          // fields in a row clip the resolution's names.
+          <div>
             <Field id="move-resolution-code" label="Resolution" hint="Needed to resolve." error={write.message('resolutionCode')}>
               {(p) => (
                 <select {...p} value={resolutionCode} onChange={(e) => setResolutionCode(e.target.value)}>
