@@ -114,7 +114,7 @@ describe('connections and the roll-out', () => {
     await main.getByRole('link', { name: 'PoP Teesside' }).waitFor();
     assert.match(await main.innerText(), /Address block\s+10\.77\./);
     assert.ok(await main.getByRole('link', { name: /^Configuration item \d+$/ }).getAttribute('href').then((h) => /^\/configuration\/\d+$/.test(h ?? '')));
-    await page.getByRole('region', { name: 'History' }).locator('strong').filter({ hasText: /^ordered$/ }).waitFor();
+    await page.getByRole('region', { name: 'History' }).locator('strong').filter({ hasText: /^Ordered$/ }).waitFor();
     await assertAccessible(page, 'a connection');
 
     // Recording the install without a circuit reference is refused, and the reason sits by the field.
