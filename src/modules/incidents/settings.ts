@@ -46,17 +46,12 @@ export function settingsProblems(s: IncidentSettings) {
 export async function saveIncidentSettings(tx: Tx, ctx: AppContext, principal: Principal, expected: number, next: IncidentSettings) {
   const found = settingsProblems(next);
   if (found.length > 0) throw problems.invalidFields(found);
-  const lacking = await definitionsLacking(tx, [...new Set(next.matrix.impacts.flatMap((i) => next.matrix.urgencies.map((u) => next.matrix.cells[i]![u]!)))]);
-  if (lacking.length > 0) throw problems.invalidFields(uncoveredCells(next, lacking));
+  const cells = next.matrix.impacts.flatMap((impact) => next.matrix.urgencies.map((urgency) => ({ impact, urgency, priority: next.matrix.cells[impact]![urgency]! })));
+  const lacking = await definitionsLacking(tx, [...new Set(cells.map((c) => c.priority))]);
+  const uncovered = cells.flatMap(({ impact, urgency, priority }) => {
+    const without = lacking.filter((d) => d.missing.includes(priority)).map((d) => d.code);
+    return without.length > 0 ? [{ field: `matrix.cells.${impact}.${urgency}`, message: `${priority} has no targets in ${without.join(', ')}; give it targets there first` }] : [];
+  });
+  if (uncovered.length > 0) throw problems.invalidFields(uncovered);
   return store.save(tx, ctx, principal, expected, next);
-}
-
-function uncoveredCells(s: IncidentSettings, lacking: Array<{ code: string; missing: string[] }>) {
-  return s.matrix.impacts.flatMap((impact) =>
-    s.matrix.urgencies.flatMap((urgency) => {
-      const priority = s.matrix.cells[impact]![urgency]!;
-      const without = lacking.filter((d) => d.missing.includes(priority)).map((d) => d.code);
-      return without.length > 0 ? [{ field: `matrix.cells.${impact}.${urgency}`, message: `${priority} has no targets in ${without.join(', ')}; give it targets there first` }] : [];
-    }),
-  );
 }

@@ -98,7 +98,6 @@ export const supplierByCode = (tx: Tx, code: string) => tx.selectFrom('supplier'
 export const serviceClassByCode = (tx: Tx, code: string) =>
   tx.selectFrom('service_class').select(['id', 'code', 'name']).where('code', '=', code.toUpperCase()).executeTakeFirst();
 
-/** The priorities in force: the incident priority matrix's, or the default scheme until one is saved. */
 /** The active definitions that set no targets for some of these priorities, each with those it lacks. */
 export async function definitionsLacking(db: Db | Tx, priorities: string[]): Promise<Array<{ code: string; missing: string[] }>> {
   const rows = await db.selectFrom('sla_definition').select(['code', 'targets']).where('active', '=', true).orderBy('code').execute();
@@ -107,6 +106,7 @@ export async function definitionsLacking(db: Db | Tx, priorities: string[]): Pro
     .filter((d) => d.missing.length > 0);
 }
 
+/** The priorities in force: the incident priority matrix's, or the default scheme until one is saved. */
 export async function configuredPriorities(db: Db | Tx): Promise<string[] | null> {
   const row = await db.selectFrom('service_setting').select('value').where('key', '=', 'incidents').executeTakeFirst();
   const priorities = (row?.value as { matrix?: { priorities?: unknown } } | undefined)?.matrix?.priorities;
