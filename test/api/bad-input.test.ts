@@ -76,6 +76,19 @@ describe('bad input', () => {
     assertProblem(await admin.get('/api/v1/organisations/A81%00'), 400);
     assert.equal(await journalSize(env), before, 'nothing written');
   });
+  test('a JSON body value of the wrong type is refused naming the field, not converted; a query string is still read as text', async () => {
+    const before = await journalSize(env);
+    const numberTitle = await admin.post('/api/v1/incidents', { title: 123, organisationOdsCode: 'A81001' });
+    assertProblem(numberTitle, 400);
+    assert.deepEqual(numberTitle.body.errors.map((e: { field: string }) => e.field), ['title']);
+    const textId = await admin.post('/api/v1/incidents', { title: 'Router down', organisationOdsCode: 'A81001', teamId: '1' });
+    assertProblem(textId, 400);
+    assert.deepEqual(textId.body.errors.map((e: { field: string }) => e.field), ['teamId']);
+    assert.equal(await journalSize(env), before, 'nothing written');
+    const listed = await admin.get('/api/v1/incidents?limit=5');
+    assert.equal(listed.status, 200, 'a number in a query string is read from its text');
+  });
+
 
   test('any JSON value posted to any create route gets a 4xx, never a 5xx, and writes nothing when refused', async () => {
     const creates = env.app.routeTable.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.url !== '/api/v1/session');

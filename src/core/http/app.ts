@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { AjvCompiler, type BuildCompilerFromPool } from '@fastify/ajv-compiler';
 import type { AppContext } from '../context.ts';
 import { installAuthentication } from '../auth/authenticate.ts';
 import { installProblemHandling, problemBody } from './problem-handler.ts';
@@ -35,6 +36,20 @@ class RequestLogController extends LogController {
   }
 }
 
+const validatorPool = AjvCompiler();
+
+/**
+ * Query strings, paths and headers arrive as text, so their numbers and lists are read from it
+ * (`?limit=5`, one `?state=` or several). A JSON body has types of its own: a title sent as 123 or
+ * a team id sent as "7" is the caller's mistake, refused naming the field, not quietly converted.
+ */
+const jsonBodiesAsSent: BuildCompilerFromPool = (externalSchemas, options) => {
+  const fromText = validatorPool(externalSchemas, options);
+  const asSent = validatorPool(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as typeof options);
+  // Fastify calls the compiler with the route's schema and the part it validates (its types say schema alone).
+  return ((route: { httpPart?: string }) => (route.httpPart === 'body' ? asSent : fromText)(route as never)) as ReturnType<BuildCompilerFromPool>;
+};
+
 /**
  * The HTTP application: one Fastify instance with, in order, cookies, authentication (who),
  * route access (may they), validation (the route's schema), the module's handler, and problem
@@ -47,6 +62,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: jsonBodiesAsSent } },
   });
   installProblemHandling(app);
   // The API speaks JSON only: plain text is refused as an unsupported type (415), as any other is,
