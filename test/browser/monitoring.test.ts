@@ -87,8 +87,10 @@ describe('the event console', () => {
 
     // The links go to the incident and to the CI, whose page lists its alerts.
     await alertsRegion.getByRole('link', { name: `Router ${lone.sites[0]!.name.split(' ')[1]}` }).click();
+    // The console's region is named 'Alerts' too: wait for the CI's page before reading its own.
+    await page.waitForURL(/\/configuration\/\d+/);
     const history = page.getByRole('region', { name: 'Alerts' });
-    await history.getByRole('row').nth(1).waitFor();
+    await history.getByRole('row').filter({ hasText: 'LinkFlap' }).waitFor();
     assert.match(await history.innerText(), /Firing\s+LinkFlap \(warning\)[\s\S]*INC\d{7}/);
     await assertAccessible(page, "a CI page's alerts");
     assert.deepEqual(pageErrors, []);
