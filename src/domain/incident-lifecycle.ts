@@ -56,6 +56,8 @@ export interface TransitionFacts {
   hasSupplier?: boolean;
   /** Whether the move carries a note for the caller: waiting on them needs the question they are to answer. */
   hasNote?: boolean;
+  /** Whether a resolution says what was done (its notes, or the move's note). */
+  hasResolutionNotes?: boolean;
 }
 
 export interface Refusal { field: string; message: string }
@@ -78,6 +80,9 @@ export function transitionRefusal(f: TransitionFacts): Refusal | null {
   if (f.to === 'assigned' && !f.hasTeam) return { field: 'teamId', message: 'assign the incident to a team' };
   if (f.to === 'pending_supplier' && !f.hasSupplier) return { field: 'supplierId', message: 'hand the incident to a supplier' };
   if (f.to === 'resolved' && !f.resolutionCode) return { field: 'resolutionCode', message: 'say how the incident was resolved' };
+  // The record of a resolution is what an auditor and the next agent read: a code alone says too little.
+  if (f.to === 'resolved' && !f.hasResolutionNotes) return { field: 'resolutionNotes', message: 'say what was done to resolve it' };
+  if (f.to === 'cancelled' && !f.hasNote) return { field: 'note', message: 'say why the incident is cancelled' };
   // Waiting on the customer stops the clock, so it needs something the customer can answer.
   if (f.to === 'pending_customer' && !f.hasNote) return { field: 'note', message: 'ask the caller the question the incident waits on' };
   if (f.from === 'resolved' && f.to === 'in_progress') {

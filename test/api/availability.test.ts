@@ -184,7 +184,7 @@ describe('outages from incidents', () => {
     assert.equal(outages[0].startedAt, incident.createdAt);
     assert.equal(outages[0].endedAt, null);
     assert.equal(outages[0].cause.incident.number, incident.number);
-    const resolved = await move(incident.id, { to: 'resolved', resolutionCode: 'fixed_by_supplier' });
+    const resolved = await move(incident.id, { to: 'resolved', resolutionCode: 'fixed_by_supplier', resolutionNotes: 'The supplier replaced the line card.' });
     outages = await outagesOf(incident.id);
     assert.equal(outages[0].endedAt, resolved.resolvedAt);
     await move(incident.id, { to: 'in_progress', note: 'Down again' });
@@ -192,7 +192,7 @@ describe('outages from incidents', () => {
     assert.equal(outages.length, 2);
     assert.ok(outages[1].startedAt >= outages[0].endedAt);
     assert.equal(outages[1].endedAt, null);
-    await move(incident.id, { to: 'resolved', resolutionCode: 'fixed_by_supplier' });
+    await move(incident.id, { to: 'resolved', resolutionCode: 'fixed_by_supplier', resolutionNotes: 'The supplier replaced the line card.' });
     await move(incident.id, { to: 'closed' });
     outages = await outagesOf(incident.id);
     assert.ok(outages.every((o: { endedAt: string | null }) => o.endedAt !== null));

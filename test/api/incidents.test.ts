@@ -219,10 +219,16 @@ describe('the lifecycle', () => {
     const noCode = await move(incident.id, 'resolved');
     assert.equal(noCode.status, 422);
     assert.equal(noCode.body.errors[0].field, 'resolutionCode');
+    const noNotes = await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk' });
+    assert.equal(noNotes.status, 422);
+    assert.deepEqual(noNotes.body.errors, [{ field: 'resolutionNotes', message: 'say what was done to resolve it' }]);
     const noTeam = await move(incident.id, 'assigned');
     assert.equal(noTeam.body.errors[0].field, 'teamId');
     assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.version, incident.version);
-    assert.equal((await move(incident.id, 'cancelled')).body.state, 'cancelled');
+    const noReason = await move(incident.id, 'cancelled');
+    assert.deepEqual([noReason.status, noReason.body.errors[0].field], [422, 'note'], 'a cancellation says why');
+    assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.version, incident.version);
+    assert.equal((await move(incident.id, 'cancelled', desk, { note: 'Logged twice by mistake.' })).body.state, 'cancelled');
     const dead = await move(incident.id, 'in_progress');
     assert.equal(dead.status, 422);
     assert.match(dead.body.detail, /does not change/);
@@ -232,12 +238,12 @@ describe('the lifecycle', () => {
     const incident = await logIncident(customer);
     assert.equal(incident.source, 'portal');
     assert.equal((await move(incident.id, 'resolved', customer, { resolutionCode: 'no_fault_found' })).status, 422);
-    await move(incident.id, 'resolved', desk, { resolutionCode: 'no_fault_found' });
+    await move(incident.id, 'resolved', desk, { resolutionCode: 'no_fault_found', resolutionNotes: 'Tested end to end: no fault found.' });
     const reopened = await move(incident.id, 'in_progress', customer, { note: 'Still no connection at reception.' });
     assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
     assert.equal(reopened.body.reopenCount, 1);
     assert.equal(reopened.body.resolutionCode, null);
-    await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk' });
+    await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk', resolutionNotes: 'Restarted the router.' });
     // Pretend it was resolved six days ago: past the five-day window.
     await env.rt.db.updateTable('incident').set({ resolved_at: new Date(Date.now() - 6 * 86_400_000) }).where('id', '=', incident.id).execute();
     const late = await move(incident.id, 'in_progress', customer);
@@ -247,7 +253,7 @@ describe('the lifecycle', () => {
 
   test('a resolved incident closes by itself when its reopen window ends (a durable job)', async () => {
     const incident = await logIncident();
-    await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk' });
+    await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk', resolutionNotes: 'Restarted the router.' });
     const job = await sql<{ run_at: Date }>`select run_at from job where kind = 'incident.auto-close' and payload->>'incidentId' = ${String(incident.id)} and state = 'queued'`.execute(env.rt.db);
     assert.equal(job.rows.length, 1, 'one timer is set');
     await env.rt.jobs!.drain({ now: new Date(Date.now() + 4 * 86_400_000) });
@@ -269,6 +275,8 @@ describe('supplier hand-off', () => {
     assert.equal(handed.status, 200, JSON.stringify(handed.body));
     assert.equal(handed.body.state, 'pending_supplier');
     assert.equal(handed.body.supplier.id, supplier.id);
+    const handedEntry = (await desk.get(`/api/v1/incidents/${incident.id}/journal`)).body.items[0];
+    assert.deepEqual(handedEntry.changes.find((c: { field: string }) => c.field === 'supplier'), { field: 'supplier', before: null, after: handed.body.supplier.name }, 'the history names the supplier');
 
     const seen = await engineer.get(`/api/v1/incidents/${incident.id}`);
     assert.equal(seen.status, 200);
@@ -380,7 +388,9 @@ describe('search', () => {
     assert.deepEqual(dues, [...dues].sort((a: number, b: number) => a - b));
     const mine = await desk.get('/api/v1/incidents?assignee=me&state=open');
     assert.ok(mine.body.items.every((i: { assignee: { id: number } | null }) => i.assignee?.id === deskUser.id));
-    assert.equal((await desk.get('/api/v1/incidents?state=nonsense')).status, 200);
+    const unknown = await desk.get('/api/v1/incidents?state=open,all');
+    assert.equal(unknown.status, 400, 'a state incidents do not have is refused, not answered with an empty queue');
+    assert.deepEqual(unknown.body.errors, [{ field: 'query.state', message: 'all is not an incident state; use new, assigned, in_progress, pending_customer, pending_supplier, resolved, closed, cancelled or open' }]);
     assert.equal((await desk.get('/api/v1/incidents?sort=title')).status, 400);
   });
 

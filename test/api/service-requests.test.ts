@@ -480,6 +480,8 @@ describe('service requests', () => {
     const journal = (await desk.get(`${BASE}/${r.id}/journal`)).body.items;
     assert.equal(journal[0].action, 'task_assigned');
     assert.deepEqual(journal[1].changes.map((c: { field: string }) => c.field).sort(), ['assignee', 'priority', 'team']);
+    const byField = Object.fromEntries(journal[1].changes.map((c: { field: string; after: unknown }) => [c.field, c.after]));
+    assert.deepEqual([byField.team, byField.assignee], ['Provisioning', member.displayName], 'the history names the team and the person, not their ids');
   });
 
   test('bad input is refused naming the field, and writes nothing', async () => {

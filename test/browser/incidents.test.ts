@@ -316,6 +316,18 @@ describe('incidents in the web application', () => {
     await bulk.getByRole('button', { name: 'Assign 1' }).click();
     await bulk.getByRole('status').filter({ hasText: 'Assign to Service desk: 1 of 1 done' }).waitFor();
     for (const i of [late, soon, later]) assert.equal((await desk.get(`/api/v1/incidents/${i.id}`)).body.team?.code, 'service-desk');
+
+    // Resolving together needs the code and what was done, the same for each.
+    await page.getByRole('checkbox', { name: `Select ${later.number}` }).check();
+    await bulk.getByLabel('Move to state').selectOption('resolved');
+    await bulk.getByLabel('Resolution').selectOption('fixed_by_desk');
+    const moveOne = bulk.getByRole('button', { name: 'Move 1' });
+    assert.equal(await moveOne.isDisabled(), true, 'not without what was done');
+    await bulk.getByLabel('What was done').fill('Cleared the VLAN trunk and tested from the practice.');
+    await moveOne.click();
+    await bulk.getByRole('status').filter({ hasText: 'Move to Resolved: 1 of 1 done' }).waitFor();
+    const resolved = (await desk.get(`/api/v1/incidents/${later.id}`)).body;
+    assert.deepEqual([resolved.state, resolved.resolutionNotes], ['resolved', 'Cleared the VLAN trunk and tested from the practice.']);
     await page.context().close();
   });
 

@@ -32,7 +32,7 @@ export const INCIDENT_TENANCY_FIXTURES: Record<string, TenancyFixture> = {
         createBody: { title: 'Intruder fault', siteId: site.id },
         updateBody: { title: 'Renamed by an intruder' },
         actionBodies: {
-          'POST /api/v1/incidents/:id/transitions': { to: 'resolved', resolutionCode: 'fixed_by_supplier' },
+          'POST /api/v1/incidents/:id/transitions': { to: 'resolved', resolutionCode: 'fixed_by_supplier', resolutionNotes: 'The supplier replaced the line card.' },
           'POST /api/v1/incidents/:id/assignment': { teamId: 1 },
           'POST /api/v1/incidents/:id/hand-off': { supplierId: supplier.id, note: 'taken over' },
           'POST /api/v1/incidents/:id/acceptance': {},

@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 
 /** Facts under which a move is refused only if the lifecycle itself forbids it. */
 function facts(from: IncidentState, to: IncidentState, party: Party = 'desk', extra: Partial<TransitionFacts> = {}): TransitionFacts {
-  return { from, to, party, heldBySupplier: true, resolutionCode: 'fixed_by_desk', resolvedAt: new Date(NOW.getTime() - HOUR), now: NOW, reopenWindowMs: 120 * HOUR, openChildren: 0, hasTeam: true, hasSupplier: true, hasNote: true, ...extra };
+  return { from, to, party, heldBySupplier: true, resolutionCode: 'fixed_by_desk', resolvedAt: new Date(NOW.getTime() - HOUR), now: NOW, reopenWindowMs: 120 * HOUR, openChildren: 0, hasTeam: true, hasSupplier: true, hasNote: true, hasResolutionNotes: true, ...extra };
 }
 
 /** The lifecycle as the service desk describes it, written out move by move. */
@@ -66,7 +66,11 @@ describe('incident lifecycle', () => {
     assert.equal(transitionRefusal(facts('new', 'assigned', 'desk', { hasTeam: false }))?.field, 'teamId');
     assert.equal(transitionRefusal(facts('new', 'pending_supplier', 'desk', { hasSupplier: false }))?.field, 'supplierId');
     assert.equal(transitionRefusal(facts('in_progress', 'pending_customer', 'desk', { hasNote: false }))?.field, 'note', 'the clock stops only on a question asked');
-    assert.equal(transitionRefusal(facts('in_progress', 'resolved', 'desk', { hasNote: false })), null, 'other moves need no note');
+    assert.equal(transitionRefusal(facts('in_progress', 'resolved', 'desk', { hasResolutionNotes: false }))?.field, 'resolutionNotes', 'a resolution says what was done');
+    assert.equal(transitionRefusal(facts('pending_supplier', 'resolved', 'supplier', { hasResolutionNotes: false }))?.field, 'resolutionNotes', 'the supplier’s too');
+    assert.equal(transitionRefusal(facts('new', 'cancelled', 'desk', { hasNote: false }))?.field, 'note', 'a cancellation says why');
+    assert.equal(transitionRefusal(facts('in_progress', 'resolved', 'desk', { hasNote: false })), null, 'a resolution with its notes needs no other note');
+    for (const to of ['assigned', 'in_progress', 'pending_supplier'] as const) assert.equal(transitionRefusal(facts('new', to, 'desk', { hasNote: false, hasResolutionNotes: false })), null, `${to} needs no note`);
     assert.match(transitionRefusal(facts('resolved', 'closed', 'desk', { openChildren: 2 }))!.message, /2 linked incident/);
     assert.match(transitionRefusal(facts('in_progress', 'in_progress'))!.message, /already in progress/);
   });

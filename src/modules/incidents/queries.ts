@@ -4,7 +4,8 @@ import type { Tx } from '../../core/journal/journal.ts';
 import type { Scope } from '../../core/access/principal.ts';
 import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
 import { paginate } from '../../core/http/pagination.ts';
-import { OPEN_STATES } from '../../domain/incident-lifecycle.ts';
+import { INCIDENT_STATES, OPEN_STATES } from '../../domain/incident-lifecycle.ts';
+import { statesAsked } from '../../core/http/state-filter.ts';
 import { SEARCH_SAMPLE, searchShape } from '../../domain/search-shape.ts';
 import type { IncidentListRequest } from './schemas.ts';
 import { clocksJsonOf } from '../service-levels/clocks.ts';
@@ -117,8 +118,7 @@ const SORTS = {
 export async function listIncidents(db: Db, scope: Scope, userId: number, request: IncidentListRequest) {
   let q = selectIncidents(db, scope);
   if (request.state) {
-    const states = request.state.split(',').flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));
-    q = q.where('incident.state', 'in', states);
+    q = q.where('incident.state', 'in', statesAsked(request.state, INCIDENT_STATES, OPEN_STATES, 'incident'));
   }
   if (request.priority) q = q.where('incident.priority', '=', request.priority);
   if (request.number) q = q.where('incident.number', '=', request.number);

@@ -132,9 +132,9 @@ export type UpdateIncident = Static<typeof UpdateIncidentBody>;
 export const TransitionBody = Type.Object(
   {
     to: State,
-    note: Type.Optional(Text(20_000, 'Said to the customer (and kept on the record)')),
+    note: Type.Optional(Text(20_000, 'Said to the customer (and kept on the record); needed to cancel (why) and to wait on the customer (the question)')),
     resolutionCode: Type.Optional(OneOf(RESOLUTION_CODES)),
-    resolutionNotes: Type.Optional(Text(20_000)),
+    resolutionNotes: Type.Optional(Text(20_000, 'What was done; needed to resolve, unless the note says it')),
   },
   { additionalProperties: false },
 );

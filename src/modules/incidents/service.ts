@@ -147,7 +147,8 @@ export async function getNotes(ctx: AppContext, principal: Principal, id: number
 }
 
 // ---------------------------------------------------------------------------------------------
-// The journal view, and the one path every change takes.
+// The journal view, and the one path every change takes. Sites, teams and suppliers are recorded by
+// name, as a reader of the history knows them, not by the ids or codes they are stored under.
 
 function journalView(row: IncidentRow | undefined) {
   return row
@@ -159,11 +160,11 @@ function journalView(row: IncidentRow | undefined) {
         impact: row.impact,
         urgency: row.urgency,
         category: row.category,
-        site: row.site_id,
+        site: row.site_name,
         connection: row.connection_id,
-        team: row.team_code,
+        team: row.team_name,
         assignee: row.assignee_name,
-        supplier: row.supplier_code,
+        supplier: row.supplier_name,
         supplierReference: row.supplier_reference,
         resolutionCode: row.resolution_code,
         resolutionNotes: row.resolution_notes,
@@ -565,6 +566,7 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
     hasTeam: before.team_id !== null,
     hasSupplier: before.supplier_id !== null,
     hasNote: Boolean(input.note?.trim()),
+    hasResolutionNotes: Boolean((input.resolutionNotes ?? input.note)?.trim()),
   });
   if (refusal) throw problems.unprocessable(refusal.field, refusal.message);
   const now = new Date();

@@ -4,7 +4,7 @@ import type { Tx } from '../../core/journal/journal.ts';
 import type { Scope } from '../../core/access/principal.ts';
 import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
 import { paginate, type PageRequest } from '../../core/http/pagination.ts';
-import { problems } from '../../core/errors.ts';
+import { statesAsked } from '../../core/http/state-filter.ts';
 import { OPEN_STATES, REQUEST_STATES } from '../../domain/request-lifecycle.ts';
 import type { RequestListRequest } from './schemas.ts';
 
@@ -130,10 +130,7 @@ const SORTS = {
 export async function listRequests(db: Db, scope: Scope, userId: number, request: RequestListRequest & PageRequest) {
   let q = selectRequests(db, scope);
   if (request.state) {
-    const states = request.state.split(',').flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));
-    const unknown = states.find((s) => !(REQUEST_STATES as readonly string[]).includes(s));
-    if (unknown) throw problems.invalid('query.state', `${unknown} is not a request state; use ${REQUEST_STATES.join(', ')} or open`);
-    q = q.where('service_request.state', 'in', states);
+    q = q.where('service_request.state', 'in', statesAsked(request.state, REQUEST_STATES, OPEN_STATES, 'request'));
   }
   if (request.kind) q = q.where('service_request.kind', '=', request.kind);
   if (request.team) q = q.where('team.code', '=', request.team.toLowerCase());

@@ -173,19 +173,20 @@ export const reload = async (tx: Tx, id: number) => (await findRequest(tx, { kin
 // ---------------------------------------------------------------------------------------------
 // Journal, clocks and e-mail: every change goes through these, in the change's transaction
 
+/** What the history shows of a request: people, sites and teams by name, as its readers know them. */
 function journalView(row: RequestRow) {
   return {
     state: row.state,
     title: row.title,
     description: row.description,
     priority: row.priority,
-    site: row.site_id,
+    site: row.site_name,
     connection: row.connection_id,
     product: row.product_code,
-    team: row.team_code,
-    assignee: row.assignee_id,
+    team: row.team_name,
+    assignee: row.assignee_name,
     approvalRequired: row.approval_required,
-    decidedBy: row.approved_by,
+    decidedBy: row.approver_name,
     rejectionReason: row.rejection_reason,
     fulfilledAt: row.fulfilled_at,
     closesAt: row.closes_at,

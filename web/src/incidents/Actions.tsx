@@ -84,12 +84,12 @@ export function TransitionForm({ incident, etag, onDone, onReload, party }: Acti
                 </select>
               )}
             </Field>
-            <Field id="move-resolution-notes" label="What was done" hint="Kept with the resolution; the caller reads it." error={write.message('resolutionNotes')}>
+            <Field id="move-resolution-notes" label="What was done" hint="Needed to resolve; kept with the resolution, and the caller reads it." error={write.message('resolutionNotes')}>
               {(p) => <textarea {...p} rows={2} value={resolutionNotes} onChange={(e) => setResolutionNotes(e.target.value)} maxLength={20_000} />}
             </Field>
           </div>
         )}
-        <Field id="move-note" label="Note to the caller" hint="Said to the caller and kept on the record; to wait on the customer, the question they are to answer." error={write.message('note')}>
+        <Field id="move-note" label="Note to the caller" hint="Said to the caller and kept on the record. To wait on the customer, the question they are to answer; to cancel, why." error={write.message('note')}>
           {(p) => <textarea {...p} rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={20_000} />}
         </Field>
         <div className="actions">

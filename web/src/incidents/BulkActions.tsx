@@ -3,8 +3,9 @@ import { api, ApiError } from '../api.ts';
 import { etagOf, RESOLUTION_CODES, resolutionLabel, stateLabel, type IncidentSummary, type Team } from './types.ts';
 
 /**
- * States a row can be moved to without more than a resolution code: assignment and hand-off have
- * their own actions, and waiting on a customer needs a question for that customer.
+ * States rows can be moved to together: assignment and hand-off have their own actions, and
+ * waiting on a customer needs a question for that customer. A resolution needs its code and what
+ * was done, a cancellation its reason, the same for every row moved.
  */
 const BULK_STATES = ['in_progress', 'resolved', 'closed', 'cancelled'] as const;
 
@@ -23,6 +24,7 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
   const [teamId, setTeamId] = useState('');
   const [to, setTo] = useState('');
   const [resolutionCode, setResolutionCode] = useState('');
+  const [why, setWhy] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const count = selected.length;
@@ -60,7 +62,8 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
     event.preventDefault();
     if (!to) return;
     const body: Record<string, string> = { to };
-    if (to === 'resolved' && resolutionCode) body.resolutionCode = resolutionCode;
+    if (to === 'resolved') Object.assign(body, { resolutionCode, resolutionNotes: why.trim() });
+    if (to === 'cancelled') body.note = why.trim();
     void run(`Move to ${stateLabel(to)}`, (i) => api.post(`/incidents/${i.id}/transitions`, body, { ifMatch: etagOf(i.version) }));
   }
 
@@ -111,7 +114,13 @@ export function BulkActions({ selected, teams, onDone }: { selected: IncidentSum
               </select>
             </div>
           )}
-          <button type="submit" className="button" disabled={busy || count === 0 || !to || (to === 'resolved' && !resolutionCode)}>
+          {(to === 'resolved' || to === 'cancelled') && (
+            <div className="field">
+              <label htmlFor="bulk-why">{to === 'resolved' ? 'What was done' : 'Why they are cancelled'}</label>
+              <textarea id="bulk-why" rows={2} value={why} onChange={(e) => setWhy(e.target.value)} maxLength={20_000} />
+            </div>
+          )}
+          <button type="submit" className="button" disabled={busy || count === 0 || !to || (to === 'resolved' && !resolutionCode) || ((to === 'resolved' || to === 'cancelled') && !why.trim())}>
             Move {count || ''}
           </button>
         </form>
