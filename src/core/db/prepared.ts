@@ -23,13 +23,26 @@ const MOST_PER_CONNECTION = 100;
 
 type Query = (...args: unknown[]) => unknown;
 
+// A statement's name, by its text: hashing a long text on every call cost more than the lookup.
+// Bounded for the same reason as the connection's statements.
+const names = new Map<string, string>();
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `n3sp_${createHash('sha1').update(text).digest('base64url')}`;
+    if (names.size >= 10 * MOST_PER_CONNECTION) names.delete(names.keys().next().value!);
+    names.set(text, name);
+  }
+  return name;
+}
+
 /** Lets a pooled pg client send marked statements as named prepared statements. */
 export function prepareMarkedStatements(client: pg.PoolClient): void {
   const send = client.query.bind(client) as Query;
   const named = new Set<string>();
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
     if (typeof text === 'string' && Array.isArray(values) && text.endsWith(PLAN_ONCE_MARK)) {
-      const name = `n3sp_${createHash('sha1').update(text).digest('base64url')}`;
+      const name = nameOf(text);
       if (named.has(name) || named.size < MOST_PER_CONNECTION) {
         named.add(name);
         return send({ name, text, values }, callback);
