@@ -6,7 +6,7 @@
 // incident board. Screenshots go to docs/screenshots/ with N3SP_UPDATE_SCREENSHOTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { inTransaction } from '../../src/core/context.ts';
 import { SYSTEM_ACTOR } from '../../src/core/access/principal.ts';
 import type { Role } from '../../src/core/access/roles.ts';
@@ -17,7 +17,7 @@ import { clientAs, makeOrganisation, SYSTEM, TEST_PASSWORD } from '../helpers/fa
 import { makeSite, makeSupplier } from '../helpers/network-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
+import { assertAccessible, h1, launchBrowser, nav, openPage, signIn, until } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -74,18 +74,6 @@ const signInAs = (page: Page, username: string) => signIn(page, env.url!, userna
 
 const main = (page: Page) => page.getByRole('main');
 const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
-
-/** Waits until the text of what the locator finds matches (a page re-reads itself after a change). */
-async function until(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<void> {
-  const end = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < end) {
-    text = await locator.innerText();
-    if (pattern.test(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.match(text, pattern);
-}
 
 describe('incidents in the web application', () => {
   test('a practice reports a fault; the desk hands it to a supplier, who resolves it; the practice confirms; the desk sees it closed', async () => {

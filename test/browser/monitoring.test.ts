@@ -13,7 +13,7 @@ import { clientAs, makeOrganisation, TEST_PASSWORD } from '../helpers/factories.
 import { amAlert, amPayload, machineClient, makeMonitoredNetwork, type MonitoredNetwork } from '../helpers/monitoring-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { SCREENSHOTS } from '../helpers/screenshots.ts';
-import { assertAccessible, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
+import { assertAccessible, launchBrowser, nav, openPage, signIn, until } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -90,8 +90,8 @@ describe('the event console', () => {
     // The console's region is named 'Alerts' too: wait for the CI's page before reading its own.
     await page.waitForURL(/\/configuration\/\d+/);
     const history = page.getByRole('region', { name: 'Alerts' });
-    await history.getByRole('row').filter({ hasText: 'LinkFlap' }).waitFor();
-    assert.match(await history.innerText(), /Firing\s+LinkFlap \(warning\)[\s\S]*INC\d{7}/);
+    // The page re-reads itself as monitoring's events arrive: wait for the rows rather than read them once.
+    await until(history, /Firing\s+LinkFlap \(warning\)[\s\S]*INC\d{7}/);
     await assertAccessible(page, "a CI page's alerts");
     assert.deepEqual(pageErrors, []);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { TEST_PASSWORD } from './factories.ts';
 
 /**
@@ -44,6 +44,18 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.goto(url);
   assert.equal(await submitSignIn(page, username, password), 200, `${username} signs in`);
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Waits until the text of what the locator finds matches (a page re-reads itself after a change). */
+export async function until(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<void> {
+  const end = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < end) {
+    text = await locator.innerText();
+    if (pattern.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.match(text, pattern);
 }
 
 export const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
