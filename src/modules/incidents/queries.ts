@@ -142,10 +142,10 @@ export async function listIncidents(db: Db, scope: Scope, userId: number, reques
   // digits alone ("33") find INC0000033 as well as any incident that has them as a word.
   const typed = request.q?.trim();
   if (typed && INCIDENT_NUMBER.test(typed)) q = q.where('incident.number', '=', typed.toUpperCase());
-  else if (typed && NUMBER_DIGITS.test(typed)) {
+  else if (typed) {
     const words = await matchesSearch(db, typed, scope.kind !== 'organisations', (request.limit ?? 50) + 1);
-    q = q.where((eb) => eb.or([eb('incident.number', '=', `INC${typed.padStart(7, '0')}`), words]));
-  } else if (typed) q = q.where(await matchesSearch(db, typed, scope.kind !== 'organisations', (request.limit ?? 50) + 1));
+    q = NUMBER_DIGITS.test(typed) ? q.where((eb) => eb.or([eb('incident.number', '=', `INC${typed.padStart(7, '0')}`), words])) : q.where(words);
+  }
   return paginate(q, SORTS, request);
 }
 
