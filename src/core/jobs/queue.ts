@@ -87,6 +87,13 @@ export async function schedule(tx: Tx, input: ScheduleInput): Promise<{ id: numb
 }
 
 /**
+ * The start of a statement that schedules jobs as part of a larger one (a data-modifying CTE): a
+ * select of (kind, payload, run_at, dedupe_key, max_attempts) follows it. For jobs whose keys are
+ * new by construction (named after rows the same statement inserts), so no live job holds them.
+ */
+export const SCHEDULE_SELECTED = 'insert into job (kind, payload, run_at, dedupe_key, max_attempts)';
+
+/**
  * Schedules several jobs in one statement (a new record's timers, say), each as `schedule` would:
  * a job whose dedupe key is already held by a live job is not added.
  */

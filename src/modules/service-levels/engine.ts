@@ -3,8 +3,7 @@ import type { AppContext } from '../../core/context.ts';
 import type { SlaClockTable } from '../../core/db/tables.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Job } from '../../core/jobs/queue.ts';
-import { planOnce } from '../../core/db/prepared.ts';
-import { cancel, reschedule, schedule, scheduleAll, type ScheduleInput } from '../../core/jobs/queue.ts';
+import { cancel, reschedule, schedule } from '../../core/jobs/queue.ts';
 import { SYSTEM_ACTOR } from '../../core/access/principal.ts';
 import type { Closure, Instant, WeeklyHours } from '../../domain/business-calendar.ts';
 import {
@@ -14,8 +13,8 @@ import {
 import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
-  clockTerms, findSubject, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
-  type ClockCalendar, type ClockDefinition, type ClockRow, type ClockTerms, type SubjectRow,
+  clockTerms, findSubject, insertClocks, insertSubjectAndClocks, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
+  type ClockCalendar, type ClockDefinition, type ClockRow, type ClockTerms, type NewClock, type NewTimer, type SubjectRow,
 } from './queries.ts';
 import { clockAlarms, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
 
@@ -99,11 +98,10 @@ async function setTimers(tx: Tx, clockId: number, stored: StoredClock, reading: 
   await setTimer(tx, BREACH_JOB, breachKey(clockId), clockId, timers.breachAt);
 }
 
-/** A new clock's timers: it has none to move or cancel yet. */
-function newTimers(clockId: number, stored: StoredClock, reading: StoredClockReading): ScheduleInput[] {
-  const timers = timersOf(stored, reading);
-  const job = (kind: string, key: string, at: Instant | null) => (at === null ? [] : [{ kind, runAt: new Date(at), payload: { clockId }, dedupeKey: key, maxAttempts: 20 }]);
-  return [...job(WARNING_JOB, warningKey(clockId), timers.warningAt), ...job(BREACH_JOB, breachKey(clockId), timers.breachAt)];
+/** A new clock's timers, keyed by its kind and metric until it has an id: it has none to move or cancel yet. */
+function newTimers(clockKind: string, metric: string, timers: { warningAt: Instant | null; breachAt: Instant | null }): NewTimer[] {
+  const timer = (kind: string, at: Instant | null) => (at === null ? [] : [{ clockKind, metric, kind, runAt: new Date(at) }]);
+  return [...timer(WARNING_JOB, timers.warningAt), ...timer(BREACH_JOB, timers.breachAt)];
 }
 
 /** Writes a changed clock: its timeline, the figures at `at`, any other columns given, and its timers. */
@@ -135,18 +133,15 @@ function newTimeline({ definition, targetMs, calendar }: ClockStart, paused: boo
   return { targetMs, warningFraction: Number(definition.warning_fraction), calendar: snapshotOf(calendar), events, warnedAt: null, breachedAt: null };
 }
 
-/**
- * Starts clocks on a record: one insert for the clocks and one for their timers, however many
- * apply (a new incident has four or more). Returns them, each with its timeline.
- */
-async function startClocks(tx: Tx, subject: SubjectRow, starts: ClockStart[], at: Instant): Promise<Clock[]> {
-  if (starts.length === 0) return [];
-  const planned = starts.map((start) => {
+type NewClockSubject = SubjectFacts & Pick<SubjectRow, 'record_id' | 'organisation_id' | 'paused_since'>;
+
+/** New clocks' rows, timelines and timers, for the record as it stands at `at`. */
+function planStarts(subject: NewClockSubject, starts: ClockStart[], at: Instant) {
+  return starts.map((start) => {
     const { definition, metric, targetMs, calendar } = start;
     const stored = newTimeline(start, subject.paused_since !== null, at);
-    const events = stored.events;
     const reading = readClock(stored, at, bankHolidays);
-    const values = {
+    const values: NewClock = {
       record_type: subject.record_type,
       record_id: subject.record_id,
       definition_id: definition.id,
@@ -157,23 +152,27 @@ async function startClocks(tx: Tx, subject: SubjectRow, starts: ClockStart[], at
       supplier_id: subject.supplier_id,
       team_id: definition.kind === 'ola' ? subject.team_id : null,
       calendar_id: calendar.id,
-      calendar: JSON.stringify(stored.calendar),
+      calendar: stored.calendar,
       target_ms: targetMs,
       warning_fraction: definition.warning_fraction,
-      events: JSON.stringify(events),
+      events: stored.events,
       started_at: new Date(at),
       ...(cached(reading, at) as { state: string; evaluated_at: Date }),
     };
-    return { stored, reading, values };
+    return { stored, reading, values, timers: newTimers(definition.kind, metric, timersOf(stored, reading)) };
   });
-  const rows = await tx.insertInto('sla_clock').values(planned.map((p) => p.values)).returningAll().modifyEnd(planOnce).execute();
+}
+
+/**
+ * Starts clocks on a record, with their timers, in one statement however many apply. Returns
+ * them, each with its timeline.
+ */
+async function startClocks(tx: Tx, subject: NewClockSubject, starts: ClockStart[], at: Instant): Promise<Clock[]> {
+  if (starts.length === 0) return [];
+  const planned = planStarts(subject, starts, at);
+  const rows = await insertClocks(tx, planned.map((p) => p.values), planned.flatMap((p) => p.timers));
   // One clock per kind and metric is started at a time: that pairs each row with its plan.
-  const clocks = planned.map((p) => {
-    const row = rows.find((r) => r.kind === p.values.kind && r.metric === p.values.metric)!;
-    return { clock: { row, stored: p.stored }, timers: newTimers(row.id, p.stored, p.reading) };
-  });
-  await scheduleAll(tx, clocks.flatMap((c) => c.timers));
-  return clocks.map((c) => c.clock);
+  return planned.map((p) => ({ row: rows.find((r) => r.kind === p.values.kind && r.metric === p.values.metric)!, stored: p.stored }));
 }
 
 const toClock = (row: ClockRow): Clock => ({ row, stored: storedOf(row) });
@@ -283,20 +282,16 @@ export async function planRecordClocks(tx: Tx, ctx: AppContext, subject: Omit<Cl
   const t = at.getTime();
   const facts = { record_type: subject.recordType, team_id: subject.teamId, supplier_id: subject.supplierId, priority: subject.priority };
   const starts = wanted(await clockTerms(tx, subject.recordType, subject.organisationId, subject.productId), facts).flatMap((w) => (w.start ? [w.start] : []));
-  const resolution = starts.find((s) => s.definition.kind === 'sla' && s.metric === 'resolution');
-  const dueAt = resolution ? readClock(newTimeline(resolution, false, t), t, bankHolidays).dueAt : null;
+  // Planned before the record has its id (filled in when it starts), so the due time is read once.
+  const planned = planStarts({ ...facts, record_id: 0, organisation_id: subject.organisationId, paused_since: null }, starts, t);
+  const resolution = planned.find((p) => p.values.kind === 'sla' && p.values.metric === 'resolution');
+  const dueAt = resolution?.reading.dueAt ?? null;
   return {
     summary: { resolutionDueAt: dueAt === null ? null : new Date(dueAt) },
     start: async (recordId, recordNumber) => {
-      const inserted = await tx
-        .insertInto('sla_subject')
-        .values({ record_type: subject.recordType, record_id: recordId, ...subjectValues({ ...subject, recordId, recordNumber }), product_id: subject.productId ?? null, created_at: at, updated_at: new Date() })
-        .onConflict((oc) => oc.columns(['record_type', 'record_id']).doNothing())
-        .returningAll()
-        .modifyEnd(planOnce)
-        .executeTakeFirst();
-      if (inserted) await startClocks(tx, inserted, starts, t);
-      return inserted !== undefined;
+      const row = { record_type: subject.recordType, record_id: recordId, ...subjectValues({ ...subject, recordId, recordNumber }), product_id: subject.productId ?? null };
+      const clocks = planned.map((p) => ({ ...p.values, record_id: recordId }));
+      return insertSubjectAndClocks(tx, { ...row, created_at: at, updated_at: new Date() }, clocks, planned.flatMap((p) => p.timers));
     },
   };
 }

@@ -1,7 +1,8 @@
-import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Insertable, type Selectable, type SqlBool } from 'kysely';
 import type { Db } from '../../core/db/database.ts';
 import type { SlaClockTable, SlaSubjectTable } from '../../core/db/tables.ts';
-import { planOnce } from '../../core/db/prepared.ts';
+import { PLAN_ONCE_MARK, planOnce } from '../../core/db/prepared.ts';
+import { SCHEDULE_SELECTED } from '../../core/jobs/queue.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Scope } from '../../core/access/principal.ts';
 import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
@@ -204,6 +205,59 @@ export async function lockClockForJob(tx: Tx, id: number): Promise<ClockRow | un
   } finally {
     await sql`set local lock_timeout to default`.execute(tx).catch(() => undefined);
   }
+}
+
+/** A new clock's timer: the job of `kind` that runs at `runAt` for the clock of that kind and metric. */
+export interface NewTimer {
+  clockKind: string;
+  metric: string;
+  kind: string;
+  runAt: Date;
+}
+
+const NEW_CLOCK_COLUMNS = [
+  'record_type', 'record_id', 'definition_id', 'kind', 'metric', 'priority', 'organisation_id', 'supplier_id', 'team_id', 'calendar_id',
+  'calendar', 'target_ms', 'warning_fraction', 'events', 'started_at', 'state', 'elapsed_ms', 'paused_ms', 'due_at', 'warn_at',
+  'stopped_at', 'evaluated_at', 'updated_at',
+].join(', ');
+const NEW_SUBJECT_COLUMNS = 'record_type, record_id, record_number, organisation_id, team_id, supplier_id, product_id, priority, created_at, updated_at';
+
+/**
+ * New clocks and their timers in one round trip; with `subject`, the record's clock subject first
+ * and the clocks only if it was new (a retried create's record has its clocks already). Rows go as
+ * JSON read into the tables' own row types, so that the text is the same however many clocks start
+ * and is planned once per connection. A timer's job is keyed `<job kind>:<clock id>` (engine.ts).
+ */
+function startStatement(withSubject: boolean): string {
+  const subject = `subject as (insert into sla_subject (${NEW_SUBJECT_COLUMNS})
+      select ${NEW_SUBJECT_COLUMNS} from jsonb_populate_record(null::sla_subject, $3::jsonb)
+      on conflict (record_type, record_id) do nothing returning record_id),`;
+  return `with ${withSubject ? subject : ''} clock as (
+      insert into sla_clock (${NEW_CLOCK_COLUMNS}) select ${NEW_CLOCK_COLUMNS} from jsonb_populate_recordset(null::sla_clock, $1::jsonb)
+      ${withSubject ? 'where exists (select from subject)' : ''} returning *),
+    timer as (
+      ${SCHEDULE_SELECTED} select t.kind, jsonb_build_object('clockId', clock.id), t.run_at, t.kind || ':' || clock.id, 20
+      from clock join jsonb_to_recordset($2::jsonb) as t(clock_kind text, metric text, kind text, run_at timestamptz)
+        on t.clock_kind = clock.kind and t.metric = clock.metric)
+    ${withSubject ? 'select exists (select from subject) as started' : 'select * from clock'} ${PLAN_ONCE_MARK}`;
+}
+const START_CLOCKS = startStatement(false);
+const START_SUBJECT_AND_CLOCKS = startStatement(true);
+
+/** A new clock's row, its timeline and calendar as they are (they go inside the statement's JSON). */
+export type NewClock = Omit<Insertable<SlaClockTable>, 'calendar' | 'events'> & { calendar: unknown; events: unknown[] };
+
+const timerRows = (timers: NewTimer[]) => JSON.stringify(timers.map((t) => ({ clock_kind: t.clockKind, metric: t.metric, kind: t.kind, run_at: t.runAt })));
+
+/** Clocks started on a record that has its clock subject, with their timers. */
+export async function insertClocks(tx: Tx, clocks: NewClock[], timers: NewTimer[]): Promise<ClockRow[]> {
+  return (await tx.executeQuery<ClockRow>(CompiledQuery.raw(START_CLOCKS, [JSON.stringify(clocks), timerRows(timers)]))).rows;
+}
+
+/** A new record's clock subject, clocks and timers; false, and nothing written, when it had its subject already. */
+export async function insertSubjectAndClocks(tx: Tx, subject: Insertable<SlaSubjectTable>, clocks: NewClock[], timers: NewTimer[]): Promise<boolean> {
+  const { rows } = await tx.executeQuery<{ started: boolean }>(CompiledQuery.raw(START_SUBJECT_AND_CLOCKS, [JSON.stringify(clocks), timerRows(timers), JSON.stringify(subject)]));
+  return rows[0]!.started;
 }
 
 const clockColumns = ['d.code as definition_code', 'd.name as definition_name'] as const;
