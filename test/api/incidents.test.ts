@@ -66,12 +66,56 @@ describe('logging an incident', () => {
     assert.equal(Number(next.number.slice(3)), Number(incident.number.slice(3)) + 1, 'numbers follow one another');
   });
 
+  /** A team of the desk user's, held to an OLA of its own. */
+  async function teamWithOla() {
+    const held = await makeTeam(env, { memberIds: [deskUser.id] });
+    const targets = ['P1', 'P2', 'P3', 'P4', 'P5'].map((priority) => ({ priority, responseMinutes: 30, resolutionMinutes: 240 }));
+    const ola = await manager.post('/api/v1/sla-definitions', { code: `OLA-${held.id}`, name: `${held.code} OLA`, kind: 'ola', recordType: 'incident', teamCode: held.code, calendar: '24x7', targets });
+    assert.equal(ola.status, 201, JSON.stringify(ola.body));
+    return held;
+  }
+
   test('logged with a team, it starts assigned and counts as responded', async () => {
+    const team = await teamWithOla();
     const incident = await logIncident(desk, { teamId: team.id, assigneeId: deskUser.id });
     assert.equal(incident.state, 'assigned');
     assert.equal(incident.team.code, team.code);
     assert.equal(incident.assignee.id, deskUser.id);
     assert.ok(incident.respondedAt);
+    // Its response clocks (the SLA's and the team's OLA) are met as it is logged and wait on
+    // nothing; its resolution clocks run, each with its warning and breach waiting.
+    const clocks = incident.clocks as Array<{ id: number; kind: string; metric: string; state: string; stoppedAt: string | null; elapsedBusinessMs: number }>;
+    assert.deepEqual(clocks.map((c) => `${c.kind} ${c.metric}`).sort(), ['ola resolution', 'ola response', 'sla resolution', 'sla response']);
+    const waiting = await sql<{ key: string }>`select dedupe_key as key from job where state = 'queued' and dedupe_key like 'sla.%'
+      and (payload->>'clockId')::bigint = any(${clocks.map((c) => c.id)}::bigint[])`.execute(env.rt.db);
+    for (const clock of clocks) {
+      const timers = waiting.rows.filter((r) => r.key.endsWith(`:${clock.id}`)).map((r) => r.key.split(':')[0]).sort();
+      if (clock.metric === 'response') {
+        assert.equal(clock.state, 'met', `${clock.kind} response`);
+        assert.equal(clock.stoppedAt, incident.respondedAt, `${clock.kind} response stopped as it was logged`);
+        assert.deepEqual(timers, [], `${clock.kind} response has no timers`);
+      } else {
+        assert.equal(clock.state, 'running', `${clock.kind} resolution`);
+        assert.equal(clock.stoppedAt, null);
+        assert.deepEqual(timers, ['sla.breach', 'sla.warning'], `${clock.kind} resolution waits to warn and to breach`);
+      }
+    }
+  });
+
+  test('the answer to a create is the record as its page reads it: names, CIs, clocks', async () => {
+    const ci = await sql<{ id: number }>`insert into configuration_item (kind, name) values ('site_router', ${`Edge router ${Date.now()}`}) returning id`.execute(env.rt.db);
+    const ciId = Number(ci.rows[0]!.id);
+    const created = await logIncident(desk, { teamId: (await teamWithOla()).id, ciIds: [ciId], description: 'Reception PCs cannot reach the clinical system' });
+    assert.deepEqual(created.cis.map((c: { id: number }) => c.id), [ciId]);
+    assert.equal(created.clocks.length, 4);
+    const read = await desk.get(`/api/v1/incidents/${created.id}`);
+    assert.equal(read.status, 200);
+    // Clocks read later have counted on: compare what does not move with time.
+    const still = (incident: Record<string, unknown>) => ({
+      ...incident,
+      clocks: (incident.clocks as Array<Record<string, unknown>>).map(({ id, kind, metric, state, dueAt, warnAt, stoppedAt, definition }) => ({ id, kind, metric, state, dueAt, warnAt, stoppedAt, definition })),
+    });
+    assert.deepEqual(still(created), still(read.body));
   });
 
   test('bad input names the field and writes nothing', async () => {

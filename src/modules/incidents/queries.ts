@@ -1,4 +1,5 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type Insertable, type QueryCreator, type Selectable, type SqlBool } from 'kysely';
+import type { IncidentCiTable, IncidentTable, Tables } from '../../core/db/tables.ts';
 import type { Db } from '../../core/db/database.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Scope } from '../../core/access/principal.ts';
@@ -8,7 +9,7 @@ import { INCIDENT_STATES, OPEN_STATES } from '../../domain/incident-lifecycle.ts
 import { statesAsked } from '../../core/http/state-filter.ts';
 import { SEARCH_SAMPLE, searchShape } from '../../domain/search-shape.ts';
 import type { IncidentListRequest } from './schemas.ts';
-import { clocksJsonOf } from '../service-levels/clocks.ts';
+import { clocksJsonOf, clockWritesFor, type ClockWriteValues } from '../service-levels/clocks.ts';
 import { compiledOnce, planOnce } from '../../core/db/prepared.ts';
 
 /**
@@ -23,7 +24,7 @@ export const INCIDENT_SCOPE = { organisation: 'incident.organisation_id', suppli
  * rather than joins: PostgreSQL plans each alone, where seven outer joins cost it some 1.5 ms of
  * join-order search on every read (docs/performance.md) for the same index lookups.
  */
-function selectIncidents(db: Db | Tx, scope: Scope) {
+function selectIncidents(db: QueryCreator<Tables>, scope: Scope) {
   return db
     .selectFrom('incident')
     .innerJoin('organisation as org', 'org.id', 'incident.organisation_id')
@@ -69,26 +70,29 @@ export function findIncidentDetail(db: Db | Tx, scope: Scope, id: number) {
 }
 
 function detailOf(db: Db | Tx, scope: Scope, id: number) {
-  return selectIncidents(db, scope)
-    .select((eb) => [
-      'incident.description',
-      'incident.caller_id',
-      'incident.caller_name',
-      'incident.caller_email',
-      eb.selectFrom('app_user as caller').select('caller.display_name').whereRef('caller.id', '=', 'incident.caller_id').as('caller_display_name'),
-      eb.selectFrom('app_user as caller').select('caller.email').whereRef('caller.id', '=', 'incident.caller_id').as('caller_user_email'),
-      'incident.connection_id',
-      'incident.supplier_reference',
-      'incident.handed_off_at',
-      'incident.supplier_accepted_at',
-      'incident.resolution_code',
-      'incident.resolution_notes',
-      'incident.responded_at',
-      'incident.resolved_at',
-      'incident.closed_at',
-      'incident.reopen_count',
-    ])
-    .where('incident.id', '=', id);
+  return detailColumns(selectIncidents(db, scope)).where('incident.id', '=', id);
+}
+
+/** The record's own columns beyond the queue's, with the caller's name and address. */
+function detailColumns(query: ReturnType<typeof selectIncidents>) {
+  return query.select((eb) => [
+    'incident.description',
+    'incident.caller_id',
+    'incident.caller_name',
+    'incident.caller_email',
+    eb.selectFrom('app_user as caller').select('caller.display_name').whereRef('caller.id', '=', 'incident.caller_id').as('caller_display_name'),
+    eb.selectFrom('app_user as caller').select('caller.email').whereRef('caller.id', '=', 'incident.caller_id').as('caller_user_email'),
+    'incident.connection_id',
+    'incident.supplier_reference',
+    'incident.handed_off_at',
+    'incident.supplier_accepted_at',
+    'incident.resolution_code',
+    'incident.resolution_notes',
+    'incident.responded_at',
+    'incident.resolved_at',
+    'incident.closed_at',
+    'incident.reopen_count',
+  ]);
 }
 export type IncidentRow = NonNullable<Awaited<ReturnType<typeof findIncidentDetail>>>;
 
@@ -198,29 +202,71 @@ export function notesOf(db: Db | Tx, incidentId: number, customerView: boolean) 
   return q.orderBy('id').execute();
 }
 
-/** What a record page shows beside an incident — its CIs, its child incidents (those the caller may see), its clocks — as jsonb columns. */
-function besideColumns(scope: Scope, incidentId: number) {
+/**
+ * What a record page shows beside an incident — its CIs, its child incidents (those the caller may
+ * see), its clocks — as jsonb columns, for the incident whose id is `id` (a value, or the id
+ * column of the row read beside them).
+ */
+function besideColumns(scope: Scope, id: Expression<number>) {
   return [
     sql<Array<{ id: number; name: string; kind: string }>>`(select coalesce(jsonb_agg(jsonb_build_object('id', ci.id, 'name', ci.name, 'kind', ci.kind) order by ci.name, ci.id), '[]'::jsonb)
-      from incident_ci join configuration_item ci on ci.id = incident_ci.ci_id where incident_ci.incident_id = ${incidentId})`.as('cis'),
-    sql<Array<{ id: number; number: string; title: string; state: string }>>`(select coalesce(jsonb_agg(jsonb_build_object('id', incident.id, 'number', incident.number, 'title', incident.title, 'state', incident.state) order by incident.id), '[]'::jsonb)
-      from incident where incident.parent_id = ${incidentId} and ${inScope(scope, INCIDENT_SCOPE)})`.as('children'),
-    clocksJsonOf('incident', incidentId).as('clocks'),
+      from incident_ci join configuration_item ci on ci.id = incident_ci.ci_id where incident_ci.incident_id = ${id})`.as('cis'),
+    sql<Array<{ id: number; number: string; title: string; state: string }>>`(select coalesce(jsonb_agg(jsonb_build_object('id', child.id, 'number', child.number, 'title', child.title, 'state', child.state) order by child.id), '[]'::jsonb)
+      from incident as child where child.parent_id = ${id} and ${inScope(scope, CHILD_SCOPE)})`.as('children'),
+    clocksJsonOf('incident', id).as('clocks'),
   ] as const;
 }
+const CHILD_SCOPE = { organisation: 'child.organisation_id', supplier: 'child.supplier_id' };
 
 export type Beside = Awaited<ReturnType<typeof besideOf>>;
 
 /** What is shown beside an incident already read, in one round trip. */
 export function besideOf(db: Db | Tx, scope: Scope, incidentId: number) {
-  return db.selectNoFrom(besideColumns(scope, incidentId)).executeTakeFirstOrThrow();
+  return db.selectNoFrom(besideColumns(scope, sql.val(incidentId))).executeTakeFirstOrThrow();
 }
 
-const incidentRecord = compiledOnce((db, scope: Scope, id: number) => detailOf(db, scope, id).select(besideColumns(scope, id)).modifyEnd(planOnce));
+/** The record page's read: the incident with its names and what is shown beside it. */
+function recordOf(db: QueryCreator<Tables>, scope: Scope) {
+  return detailColumns(selectIncidents(db, scope)).select(besideColumns(scope, sql.ref('incident.id')));
+}
+
+const incidentRecord = compiledOnce((db, scope: Scope, id: number) => recordOf(db, scope).where('incident.id', '=', id).modifyEnd(planOnce));
 
 /** The record page's read: the incident and what is shown beside it, in one statement. */
 export async function findIncidentRecord(db: Db | Tx, scope: Scope, id: number) {
   return (await incidentRecord(db, scope, id))[0];
+}
+
+const NETWORK: Scope = { kind: 'network' };
+type IncidentTableRow = Selectable<IncidentTable>;
+type IncidentCiRow = Selectable<IncidentCiTable>;
+
+/** A new incident's row, written as its table's own row type from JSON (the columns the desk sets). */
+const NEW_INCIDENT_COLUMNS = [
+  'title', 'description', 'source', 'caller_id', 'caller_name', 'caller_email', 'organisation_id', 'site_id', 'connection_id', 'category',
+  'impact', 'urgency', 'priority', 'state', 'team_id', 'assignee_id', 'responded_at', 'sla_due_at', 'created_at', 'updated_at',
+].join(', ');
+
+/**
+ * Logs an incident in one statement: the incident, its CIs, its clocks and their timers, and the
+ * record page's read of it, which is the answer. The writes are common table expressions named
+ * after the tables they write, so that the read, the same as `findIncidentRecord`'s, reads the rows
+ * just written (a statement does not see its own writes in the tables themselves).
+ */
+const loggedIncident = compiledOnce((db, _shape: null, incident: string, ciIds: number[], subject: string, clocks: string, timers: string) => {
+  const sla = clockWritesFor('incident', { subject, clocks, timers });
+  const written = db
+    .with('incident', () => sql<IncidentTableRow>`(insert into incident (${sql.raw(NEW_INCIDENT_COLUMNS)})
+      select ${sql.raw(NEW_INCIDENT_COLUMNS)} from jsonb_populate_record(null::incident, ${incident}::jsonb) returning *)`)
+    .with('incident_ci', () => sql<IncidentCiRow>`(insert into incident_ci (incident_id, ci_id) select incident.id, ci_id from incident, unnest(${ciIds}::bigint[]) as ci_id returning *)`)
+    .with('sla_subject', () => sla.subject)
+    .with('sla_clock', () => sla.clocks)
+    .with('sla_timer', () => sla.timers);
+  return recordOf(written as unknown as QueryCreator<Tables>, NETWORK).modifyEnd(planOnce);
+});
+
+export async function logIncident(tx: Tx, incident: Insertable<IncidentTable>, ciIds: number[], clocks: ClockWriteValues) {
+  return (await loggedIncident(tx, null, JSON.stringify(incident), ciIds, clocks.subject, clocks.clocks, clocks.timers))[0]!;
 }
 
 export function childrenOf(db: Db | Tx, scope: Scope, parentId: number) {

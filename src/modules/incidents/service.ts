@@ -1,6 +1,5 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
-import { planOnce } from '../../core/db/prepared.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, SYSTEM_PRINCIPAL, type Actor, type Principal } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
@@ -30,6 +29,7 @@ import {
   findIncidentRecord,
   indexNotes,
   lockIncident,
+  logIncident,
   notesOf,
   siteInScope,
   type Beside,
@@ -357,52 +357,49 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
     await teamMember(tx, team.id, input.assigneeId);
   }
   const caller = await callerFor(tx, principal, input);
+  const ciIds = [...new Set([...(input.ciIds ?? []), ...(placed.ciId ? [placed.ciId] : [])])];
+  await knownCis(tx, ciIds);
   const now = new Date();
+  // Assigned as it is logged: that is its response (which leaves the resolution due time as it is).
   const clocks = await planClocks(
     tx,
     ctx,
     { recordType: 'incident', priority, organisationId: placed.organisationId, teamId: team?.id ?? null, supplierId: null, productId: placed.productId },
     now,
+    { responded: team !== null },
   );
-  const { id, number } = await tx
-    .insertInto('incident')
-    .values({
-      title: input.title,
-      description: input.description ?? '',
-      source: options.source ?? (party === 'customer' ? 'portal' : 'agent'),
-      caller_id: caller.id,
-      caller_name: caller.name,
-      caller_email: caller.email,
-      organisation_id: placed.organisationId,
-      site_id: placed.siteId,
-      connection_id: placed.connectionId,
-      category: input.category ?? 'connectivity',
-      impact,
-      urgency,
-      priority,
-      state: team ? 'assigned' : 'new',
-      team_id: team?.id ?? null,
-      assignee_id: input.assigneeId ?? null,
-      responded_at: team ? now : null,
-      sla_due_at: clocks.summary.resolutionDueAt ?? 'infinity',
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id', 'number'])
-    .modifyEnd(planOnce)
-    .executeTakeFirstOrThrow();
-  const ciIds = [...new Set([...(input.ciIds ?? []), ...(placed.ciId ? [placed.ciId] : [])])];
-  if (ciIds.length > 0) await linkCis(tx, id, ciIds);
-  await clocks.start(id, number);
-  // Assigned as it is logged: that is its response (which leaves the resolution due time as it is).
-  if (team) await recordClockEvent(tx, ctx, subjectOf({ id, number, priority, organisation_id: placed.organisationId, team_id: team.id, supplier_id: null }, placed.productId), 'responded', now);
-  if (input.parentId !== undefined) await linkUnder(tx, ctx, principal, input.parentId, [id]);
-  // Read back with what its page shows beside it (a new incident has no children to hide), which is the answer too.
-  const created = (await findIncidentRecord(tx, { kind: 'network' }, id))!;
+  const incident = {
+    title: input.title,
+    description: input.description ?? '',
+    source: options.source ?? (party === 'customer' ? 'portal' : 'agent'),
+    caller_id: caller.id,
+    caller_name: caller.name,
+    caller_email: caller.email,
+    organisation_id: placed.organisationId,
+    site_id: placed.siteId,
+    connection_id: placed.connectionId,
+    category: input.category ?? 'connectivity',
+    impact,
+    urgency,
+    priority,
+    state: team ? 'assigned' : 'new',
+    team_id: team?.id ?? null,
+    assignee_id: input.assigneeId ?? null,
+    responded_at: team ? now : null,
+    sla_due_at: clocks.summary.resolutionDueAt ?? 'infinity',
+    created_at: now,
+    updated_at: now,
+  };
+  // The incident, its CIs, clocks and timers, read back with what its page shows beside it (the answer).
+  let created = await logIncident(tx, incident, ciIds, clocks.writes);
+  if (input.parentId !== undefined) {
+    await linkUnder(tx, ctx, principal, input.parentId, [created.id]);
+    created = (await findIncidentRecord(tx, { kind: 'network' }, created.id))!;
+  }
   await ctx.journal.record(tx, actorOf(principal), {
     action: 'logged',
     entityType: ENTITY,
-    entityId: id,
+    entityId: created.id,
     organisationId: created.organisation_id,
     summary: `${created.number} logged (${created.priority}): ${created.title}`,
     changes: changedFields(null, journalView(created), JOURNAL_FIELDS),
@@ -452,11 +449,16 @@ async function callerFor(tx: Tx, principal: Principal, input: CreateIncident) {
 
 /** The incident's affected CIs become exactly these; an empty list unlinks them all. */
 async function linkCis(tx: Tx, incidentId: number, ciIds: number[]) {
-  const found = ciIds.length > 0 ? await tx.selectFrom('configuration_item').select('id').where('id', 'in', ciIds).execute() : [];
-  const missing = ciIds.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length > 0) throw problems.unprocessable('ciIds', `no configuration item ${missing.join(', ')}`);
+  await knownCis(tx, ciIds);
   await tx.deleteFrom('incident_ci').where('incident_id', '=', incidentId).execute();
   if (ciIds.length > 0) await tx.insertInto('incident_ci').values(ciIds.map((ci_id) => ({ incident_id: incidentId, ci_id }))).execute();
+}
+
+async function knownCis(tx: Tx, ciIds: number[]) {
+  if (ciIds.length === 0) return;
+  const found = await tx.selectFrom('configuration_item').select('id').where('id', 'in', ciIds).execute();
+  const missing = ciIds.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length > 0) throw problems.unprocessable('ciIds', `no configuration item ${missing.join(', ')}`);
 }
 
 async function activeTeam(tx: Tx, teamId: number, field: string) {

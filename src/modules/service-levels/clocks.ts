@@ -5,7 +5,7 @@ import { changeSubject, planRecordClocks, recordEvent, startRecordClocks, viewOf
 export type { ClockPlan } from './engine.ts';
 import { clockRowsFromJson, clocksOfRecords } from './queries.ts';
 
-export { clocksJsonOf } from './queries.ts';
+export { clocksJsonOf, clockWritesFor, type ClockWriteValues } from './queries.ts';
 
 /**
  * The service level clocks on a record: the contract between the records' owners (incidents,
@@ -80,10 +80,12 @@ export async function startClocks(tx: Tx, ctx: AppContext, subject: ClockSubject
 
 /**
  * A new record's clocks chosen before the record is written, so that the record's row can carry
- * the due time from the start; `plan.start(id, number)` then starts them, as `startClocks` does.
+ * the due time from the start; `plan.start(id, number)` then starts them, as `startClocks` does,
+ * or the statement that writes the record writes them too, with `clockWritesFor(plan.writes)`.
+ * `responded`: the record is answered as it is written, so its response clocks stop at once.
  */
-export async function planClocks(tx: Tx, ctx: AppContext, subject: Omit<ClockSubject, 'recordId' | 'recordNumber'>, at: Date): Promise<ClockPlan> {
-  return planRecordClocks(tx, ctx, subject, at);
+export async function planClocks(tx: Tx, ctx: AppContext, subject: Omit<ClockSubject, 'recordId' | 'recordNumber'>, at: Date, options: { responded?: boolean } = {}): Promise<ClockPlan> {
+  return planRecordClocks(tx, ctx, subject, at, options);
 }
 
 /**

@@ -13,8 +13,8 @@ import {
 import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
-  clockTerms, findSubject, insertClocks, insertSubjectAndClocks, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
-  type ClockCalendar, type ClockDefinition, type ClockRow, type ClockTerms, type NewClock, type NewTimer, type SubjectRow,
+  clockTerms, findSubject, insertClocks, insertSubjectAndClocks, timerValues, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
+  type ClockCalendar, type ClockDefinition, type ClockRow, type ClockTerms, type ClockWriteValues, type NewClock, type NewTimer, type SubjectRow,
 } from './queries.ts';
 import { clockAlarms, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
 
@@ -133,13 +133,15 @@ function newTimeline({ definition, targetMs, calendar }: ClockStart, paused: boo
   return { targetMs, warningFraction: Number(definition.warning_fraction), calendar: snapshotOf(calendar), events, warnedAt: null, breachedAt: null };
 }
 
-type NewClockSubject = SubjectFacts & Pick<SubjectRow, 'record_id' | 'organisation_id' | 'paused_since'>;
+type NewClockSubject = SubjectFacts & Pick<SubjectRow, 'record_id' | 'organisation_id' | 'paused_since' | 'responded_at'>;
 
 /** New clocks' rows, timelines and timers, for the record as it stands at `at`. */
 function planStarts(subject: NewClockSubject, starts: ClockStart[], at: Instant) {
   return starts.map((start) => {
     const { definition, metric, targetMs, calendar } = start;
     const stored = newTimeline(start, subject.paused_since !== null, at);
+    // A record answered as it is written (logged straight to a team) has its response clocks stopped as they start.
+    if (subject.responded_at !== null && metric === 'response') stored.events = stop(stored.events, at, 'responded');
     const reading = readClock(stored, at, bankHolidays);
     const values: NewClock = {
       record_type: subject.record_type,
@@ -170,7 +172,7 @@ function planStarts(subject: NewClockSubject, starts: ClockStart[], at: Instant)
 async function startClocks(tx: Tx, subject: NewClockSubject, starts: ClockStart[], at: Instant): Promise<Clock[]> {
   if (starts.length === 0) return [];
   const planned = planStarts(subject, starts, at);
-  const rows = await insertClocks(tx, planned.map((p) => p.values), planned.flatMap((p) => p.timers));
+  const rows = await insertClocks(tx, subject.record_id, planned.map((p) => p.values), planned.flatMap((p) => p.timers));
   // One clock per kind and metric is started at a time: that pairs each row with its plan.
   return planned.map((p) => ({ row: rows.find((r) => r.kind === p.values.kind && r.metric === p.values.metric)!, stored: p.stored }));
 }
@@ -275,24 +277,35 @@ export interface ClockPlan {
   summary: ClockSummary;
   /** Writes the clocks and their timers once the record has its id; false when it had clocks already (a retried create). */
   start(recordId: number, recordNumber: string): Promise<boolean>;
+  /** The same writes as values for the statement that writes the record itself (`clockWritesFor`). */
+  writes: ClockWriteValues;
 }
 
-export async function planRecordClocks(tx: Tx, ctx: AppContext, subject: Omit<ClockSubject, 'recordId' | 'recordNumber'>, at: Date): Promise<ClockPlan> {
+/**
+ * A new record's clocks, chosen before the record is written. `responded`: the record is answered
+ * as it is written (an incident logged straight to a team), so its response clocks stop at once.
+ */
+export async function planRecordClocks(tx: Tx, ctx: AppContext, subject: Omit<ClockSubject, 'recordId' | 'recordNumber'>, at: Date, { responded = false } = {}): Promise<ClockPlan> {
   useBankHolidaysOf(ctx.config);
   const t = at.getTime();
   const facts = { record_type: subject.recordType, team_id: subject.teamId, supplier_id: subject.supplierId, priority: subject.priority };
   const starts = wanted(await clockTerms(tx, subject.recordType, subject.organisationId, subject.productId), facts).flatMap((w) => (w.start ? [w.start] : []));
-  // Planned before the record has its id (filled in when it starts), so the due time is read once.
-  const planned = planStarts({ ...facts, record_id: 0, organisation_id: subject.organisationId, paused_since: null }, starts, t);
+  const respondedAt = responded ? at : null;
+  // Planned before the record has its id (the statement that writes them fills it in), so the due time is read once.
+  const planned = planStarts({ ...facts, record_id: 0, organisation_id: subject.organisationId, paused_since: null, responded_at: respondedAt }, starts, t);
   const resolution = planned.find((p) => p.values.kind === 'sla' && p.values.metric === 'resolution');
   const dueAt = resolution?.reading.dueAt ?? null;
+  // The record's id and number are the statement's to fill in.
+  const row = { record_type: subject.recordType, ...subjectValues({ ...subject, recordId: 0, recordNumber: '' }), product_id: subject.productId ?? null };
+  const writes = {
+    subject: JSON.stringify({ ...row, responded_at: respondedAt, created_at: at, updated_at: new Date() }),
+    clocks: JSON.stringify(planned.map((p) => p.values)),
+    timers: timerValues(planned.flatMap((p) => p.timers)),
+  };
   return {
     summary: { resolutionDueAt: dueAt === null ? null : new Date(dueAt) },
-    start: async (recordId, recordNumber) => {
-      const row = { record_type: subject.recordType, record_id: recordId, ...subjectValues({ ...subject, recordId, recordNumber }), product_id: subject.productId ?? null };
-      const clocks = planned.map((p) => ({ ...p.values, record_id: recordId }));
-      return insertSubjectAndClocks(tx, { ...row, created_at: at, updated_at: new Date() }, clocks, planned.flatMap((p) => p.timers));
-    },
+    start: (recordId, recordNumber) => insertSubjectAndClocks(tx, recordId, recordNumber, writes),
+    writes,
   };
 }
 

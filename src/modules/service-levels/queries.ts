@@ -1,7 +1,7 @@
-import { CompiledQuery, sql, type Expression, type Insertable, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type Insertable, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Db } from '../../core/db/database.ts';
 import type { SlaClockTable, SlaSubjectTable } from '../../core/db/tables.ts';
-import { PLAN_ONCE_MARK, planOnce } from '../../core/db/prepared.ts';
+import { compiledOnce, planOnce } from '../../core/db/prepared.ts';
 import { SCHEDULE_SELECTED } from '../../core/jobs/queue.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Scope } from '../../core/access/principal.ts';
@@ -215,49 +215,95 @@ export interface NewTimer {
   runAt: Date;
 }
 
-const NEW_CLOCK_COLUMNS = [
+const CLOCK_COLUMNS = [
   'record_type', 'record_id', 'definition_id', 'kind', 'metric', 'priority', 'organisation_id', 'supplier_id', 'team_id', 'calendar_id',
   'calendar', 'target_ms', 'warning_fraction', 'events', 'started_at', 'state', 'elapsed_ms', 'paused_ms', 'due_at', 'warn_at',
   'stopped_at', 'evaluated_at', 'updated_at',
-].join(', ');
-const NEW_SUBJECT_COLUMNS = 'record_type, record_id, record_number, organisation_id, team_id, supplier_id, product_id, priority, created_at, updated_at';
+];
+const SUBJECT_COLUMNS = ['record_type', 'record_id', 'record_number', 'organisation_id', 'team_id', 'supplier_id', 'product_id', 'priority', 'responded_at', 'created_at', 'updated_at'];
+
+/** The select list of new rows read from JSON as `v`, their record's id and number taken from the row `record`. */
+function selectNew(columns: string[], record: string): string {
+  const from: Record<string, string> = { record_id: `${record}.id`, record_number: `${record}.number` };
+  return columns.map((c) => from[c] ?? `v.${c}`).join(', ');
+}
+
+/** A new record's clock subject, clocks and timers, as the JSON the statements read (the record's id and number are the statement's). */
+export interface ClockWriteValues {
+  subject: string;
+  clocks: string;
+  timers: string;
+}
+
+type Cte = RawBuilder<Record<string, unknown>>;
 
 /**
- * New clocks and their timers in one round trip; with `subject`, the record's clock subject first
- * and the clocks only if it was new (a retried create's record has its clocks already). Rows go as
- * JSON read into the tables' own row types, so that the text is the same however many clocks start
- * and is planned once per connection. A timer's job is keyed `<job kind>:<clock id>` (engine.ts).
+ * A record's new clocks and their timers, as common table expressions of a statement in which
+ * `record` (a table expression before them) is the record, with its id. Rows go as JSON read into
+ * the tables' own row types, so that the text is the same however many clocks start (and is
+ * planned once per connection). The clocks' expression must be named `sla_clock`: the timers read
+ * it by that name, and so does any read of the record's clocks later in the statement, which then
+ * reads the clocks just written. With `newSubject`, the clocks are written only if the subject
+ * named `sla_subject` was. A timer's job is keyed `<job kind>:<clock id>` (engine.ts).
  */
-function startStatement(withSubject: boolean): string {
-  const subject = `subject as (insert into sla_subject (${NEW_SUBJECT_COLUMNS})
-      select ${NEW_SUBJECT_COLUMNS} from jsonb_populate_record(null::sla_subject, $3::jsonb)
-      on conflict (record_type, record_id) do nothing returning record_id),`;
-  return `with ${withSubject ? subject : ''} clock as (
-      insert into sla_clock (${NEW_CLOCK_COLUMNS}) select ${NEW_CLOCK_COLUMNS} from jsonb_populate_recordset(null::sla_clock, $1::jsonb)
-      ${withSubject ? 'where exists (select from subject)' : ''} returning *),
-    timer as (
-      ${SCHEDULE_SELECTED} select t.kind, jsonb_build_object('clockId', clock.id), t.run_at, t.kind || ':' || clock.id, 20
-      from clock join jsonb_to_recordset($2::jsonb) as t(clock_kind text, metric text, kind text, run_at timestamptz)
-        on t.clock_kind = clock.kind and t.metric = clock.metric)
-    ${withSubject ? 'select exists (select from subject) as started' : 'select * from clock'} ${PLAN_ONCE_MARK}`;
+function clockAndTimerWrites(record: string, values: { clocks: unknown; timers: unknown }, newSubject: boolean): { clocks: Cte; timers: Cte } {
+  return {
+    clocks: sql`(insert into sla_clock (${sql.raw(CLOCK_COLUMNS.join(', '))}) select ${sql.raw(selectNew(CLOCK_COLUMNS, record))}
+      from ${sql.table(record)}, jsonb_populate_recordset(null::sla_clock, ${values.clocks}::jsonb) as v
+      ${newSubject ? sql`where exists (select from sla_subject)` : sql``} returning *)`,
+    timers: sql`(${sql.raw(SCHEDULE_SELECTED)} select t.kind, jsonb_build_object('clockId', c.id), t.run_at, t.kind || ':' || c.id, 20
+      from sla_clock as c join jsonb_to_recordset(${values.timers}::jsonb) as t(clock_kind text, metric text, kind text, run_at timestamptz)
+        on t.clock_kind = c.kind and t.metric = c.metric)`,
+  };
 }
-const START_CLOCKS = startStatement(false);
-const START_SUBJECT_AND_CLOCKS = startStatement(true);
+
+/**
+ * A new record's clock subject, clocks and timers, as common table expressions of the statement
+ * that writes the record (`record`, with its id and number): name them `sla_subject`, `sla_clock`
+ * and anything for the timers, in that order. A subject the record has already (a retried start)
+ * is kept, and then no clocks are written.
+ */
+export function clockWritesFor(record: string, values: { subject: unknown; clocks: unknown; timers: unknown }): { subject: Cte; clocks: Cte; timers: Cte } {
+  return {
+    subject: sql`(insert into sla_subject (${sql.raw(SUBJECT_COLUMNS.join(', '))}) select ${sql.raw(selectNew(SUBJECT_COLUMNS, record))}
+      from ${sql.table(record)}, jsonb_populate_record(null::sla_subject, ${values.subject}::jsonb) as v
+      on conflict (record_type, record_id) do nothing returning record_id)`,
+    ...clockAndTimerWrites(record, values, true),
+  };
+}
+
+const theRecord = (id: unknown, number: unknown = '') => sql<{ id: number; number: string }>`(select ${id}::bigint as id, ${number}::text as number)`;
+
+const startedClocks = compiledOnce((db, _shape: null, recordId: number, clocks: string, timers: string) => {
+  const writes = clockAndTimerWrites('record', { clocks, timers }, false);
+  return db.with('record', () => theRecord(recordId)).with('sla_clock', () => writes.clocks).with('sla_timer', () => writes.timers).selectFrom('sla_clock').selectAll().modifyEnd(planOnce);
+});
+
+const startedRecord = compiledOnce((db, _shape: null, recordId: number, recordNumber: string, subject: string, clocks: string, timers: string) => {
+  const writes = clockWritesFor('record', { subject, clocks, timers });
+  return db
+    .with('record', () => theRecord(recordId, recordNumber))
+    .with('sla_subject', () => writes.subject)
+    .with('sla_clock', () => writes.clocks)
+    .with('sla_timer', () => writes.timers)
+    .selectNoFrom(sql<boolean>`exists (select from sla_subject)`.as('started'))
+    .modifyEnd(planOnce);
+});
 
 /** A new clock's row, its timeline and calendar as they are (they go inside the statement's JSON). */
 export type NewClock = Omit<Insertable<SlaClockTable>, 'calendar' | 'events'> & { calendar: unknown; events: unknown[] };
 
-const timerRows = (timers: NewTimer[]) => JSON.stringify(timers.map((t) => ({ clock_kind: t.clockKind, metric: t.metric, kind: t.kind, run_at: t.runAt })));
+/** New clocks' timers as the statements read them. */
+export const timerValues = (timers: NewTimer[]) => JSON.stringify(timers.map((t) => ({ clock_kind: t.clockKind, metric: t.metric, kind: t.kind, run_at: t.runAt })));
 
-/** Clocks started on a record that has its clock subject, with their timers. */
-export async function insertClocks(tx: Tx, clocks: NewClock[], timers: NewTimer[]): Promise<ClockRow[]> {
-  return (await tx.executeQuery<ClockRow>(CompiledQuery.raw(START_CLOCKS, [JSON.stringify(clocks), timerRows(timers)]))).rows;
+/** Clocks started on a record that has its clock subject, with their timers, in one round trip. */
+export async function insertClocks(tx: Tx, recordId: number, clocks: NewClock[], timers: NewTimer[]): Promise<ClockRow[]> {
+  return (await startedClocks(tx, null, recordId, JSON.stringify(clocks), timerValues(timers))) as unknown as ClockRow[];
 }
 
-/** A new record's clock subject, clocks and timers; false, and nothing written, when it had its subject already. */
-export async function insertSubjectAndClocks(tx: Tx, subject: Insertable<SlaSubjectTable>, clocks: NewClock[], timers: NewTimer[]): Promise<boolean> {
-  const { rows } = await tx.executeQuery<{ started: boolean }>(CompiledQuery.raw(START_SUBJECT_AND_CLOCKS, [JSON.stringify(clocks), timerRows(timers), JSON.stringify(subject)]));
-  return rows[0]!.started;
+/** A new record's clock subject, clocks and timers in one round trip; false, and nothing written, when it had its subject already. */
+export async function insertSubjectAndClocks(tx: Tx, recordId: number, recordNumber: string, values: ClockWriteValues): Promise<boolean> {
+  return (await startedRecord(tx, null, recordId, recordNumber, values.subject, values.clocks, values.timers))[0]!.started;
 }
 
 const clockColumns = ['d.code as definition_code', 'd.name as definition_name'] as const;
@@ -281,7 +327,7 @@ export type ClockWithDefinition = Awaited<ReturnType<typeof clocksOfRecords>>[nu
  * A record's clocks, as `clocksOfRecords` reads them, as one jsonb array: for a query that reads
  * them beside the record in the same round trip. `clockRowsFromJson` turns them back into rows.
  */
-export function clocksJsonOf(recordType: string, recordId: number) {
+export function clocksJsonOf(recordType: string, recordId: Expression<number>) {
   return sql<unknown[]>`(select coalesce(jsonb_agg(to_jsonb(c) || jsonb_build_object('definition_code', d.code, 'definition_name', d.name) order by c.id), '[]'::jsonb)
     from sla_clock as c join sla_definition as d on d.id = c.definition_id where c.record_type = ${recordType} and c.record_id = ${recordId})`;
 }
