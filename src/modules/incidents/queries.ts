@@ -225,12 +225,12 @@ export function besideOf(db: Db | Tx, scope: Scope, incidentId: number) {
   return db.selectNoFrom(besideColumns(scope, sql.val(incidentId))).executeTakeFirstOrThrow();
 }
 
-/** The record page's read: the incident with its names and what is shown beside it. */
-function recordOf(db: QueryCreator<Tables>, scope: Scope) {
-  return detailColumns(selectIncidents(db, scope)).select(besideColumns(scope, sql.ref('incident.id')));
+/** The record page's read: the incident with its names and what is shown beside it (that of the incident `id`). */
+function recordOf(db: QueryCreator<Tables>, scope: Scope, id: Expression<number>) {
+  return detailColumns(selectIncidents(db, scope)).select(besideColumns(scope, id));
 }
 
-const incidentRecord = compiledOnce((db, scope: Scope, id: number) => recordOf(db, scope).where('incident.id', '=', id).modifyEnd(planOnce));
+const incidentRecord = compiledOnce((db, scope: Scope, id: number) => recordOf(db, scope, sql.val(id)).where('incident.id', '=', id).modifyEnd(planOnce));
 
 /** The record page's read: the incident and what is shown beside it, in one statement. */
 export async function findIncidentRecord(db: Db | Tx, scope: Scope, id: number) {
@@ -262,7 +262,7 @@ const loggedIncident = compiledOnce((db, _shape: null, incident: string, ciIds: 
     .with('sla_subject', () => sla.subject)
     .with('sla_clock', () => sla.clocks)
     .with('sla_timer', () => sla.timers);
-  return recordOf(written as unknown as QueryCreator<Tables>, NETWORK).modifyEnd(planOnce);
+  return recordOf(written as unknown as QueryCreator<Tables>, NETWORK, sql.ref('incident.id')).modifyEnd(planOnce);
 });
 
 export async function logIncident(tx: Tx, incident: Insertable<IncidentTable>, ciIds: number[], clocks: ClockWriteValues) {
