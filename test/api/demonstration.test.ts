@@ -69,6 +69,14 @@ test('incidents stand at every state, worked by the demonstration teams, users a
   const f = facts.rows[0]!;
   assert.ok(f.portal > 0 && f.accepted > 0 && f.questions > 0 && f.answers > 0 && f.reopened > 0 && f.with_connection > 0, JSON.stringify(f));
   assert.equal(f.clocks, total, 'every incident has its service level clocks');
+  // The teams' OLAs and the suppliers' underpinning contracts run beside the SLA: every incident a
+  // resolver team took has its team's clock, every one handed to Pennine their contract's.
+  const supporting = await sql<{ kind: string; without: number }>`select d.kind,
+      count(*) filter (where not exists (select from sla_clock c where c.record_type = 'incident' and c.record_id = i.id and c.definition_id = d.id))::int as without
+    from incident i join sla_definition d on (d.kind = 'ola' and d.team_id = i.team_id) or (d.kind = 'underpinning' and d.supplier_id = i.supplier_id)
+    where i.state <> 'cancelled' group by d.kind order by d.kind`.execute(env.rt.db);
+  assert.deepEqual(supporting.rows.map((r) => r.kind), ['ola', 'underpinning'], 'the demonstration holds teams and suppliers to their agreements');
+  assert.ok(supporting.rows.every((r) => r.without === 0), JSON.stringify(supporting.rows));
   const logged = await sql<{ n: number }>`select count(*)::int as n from journal where entity_type = 'incident' and action = 'logged'`.execute(env.rt.db);
   assert.equal(logged.rows[0]!.n, total, 'each incident is journalled from its logging');
 

@@ -4,6 +4,8 @@ import { SYSTEM_PRINCIPAL, type Principal } from '../../core/access/principal.ts
 import { principalFor, USER_FOR_PRINCIPAL } from '../../core/auth/principals.ts';
 import type { CATEGORIES, IncidentState, RESOLUTION_CODES } from '../../domain/incident-lifecycle.ts';
 import { createTeam } from '../teams/service.ts';
+import { createDefinition } from '../service-levels/service.ts';
+import type { CreateDefinition } from '../service-levels/schemas.ts';
 import {
   acceptIncident,
   addNote,
@@ -62,6 +64,35 @@ const TEAMS = [
   { code: 'provisioning', name: 'Provisioning', members: ['programme', 'agent'] },
 ];
 
+/** Minutes to respond and to resolve, per priority: P1 round the clock, the rest in the definition's calendar. */
+const targets = (rows: Array<[string, number, number]>) => rows.map(([priority, responseMinutes, resolutionMinutes]) => ({ priority, responseMinutes, resolutionMinutes, ...(priority === 'P1' ? { calendar: '24x7' } : {}) }));
+
+/**
+ * What holds the desk's teams and the suppliers to the customer's SLA (ISO/IEC 20000-1 8.3.3):
+ * an OLA for each resolver team, tighter than the SLA so that the team's part leaves room for the
+ * rest, and an underpinning contract with each access supplier for the faults handed to them.
+ */
+const SUPPORTING_AGREEMENTS: CreateDefinition[] = [
+  ...TEAMS.filter((t) => t.code !== 'provisioning').map((t) => ({
+    code: `OLA-${t.code.toUpperCase()}`,
+    name: `${t.name} operational level agreement`,
+    kind: 'ola' as const,
+    recordType: 'incident' as const,
+    teamCode: t.code,
+    calendar: 'office-hours',
+    targets: targets([['P1', 10, 180], ['P2', 20, 360], ['P3', 60, 960], ['P4', 180, 2400], ['P5', 360, 4800]]),
+  })),
+  ...['PENNINE', 'ALBION'].map((supplier) => ({
+    code: `UC-${supplier}`,
+    name: `${supplier[0]}${supplier.slice(1).toLowerCase()} access fault repair`,
+    kind: 'underpinning' as const,
+    recordType: 'incident' as const,
+    supplierCode: supplier,
+    calendar: 'office-hours',
+    targets: targets([['P1', 15, 240], ['P2', 30, 420], ['P3', 120, 1200], ['P4', 240, 3000], ['P5', 480, 6000]]),
+  })),
+];
+
 async function principalOf(ctx: AppContext, username: string): Promise<Principal | null> {
   const row = await ctx.db.selectFrom('app_user').select([...USER_FOR_PRINCIPAL]).where('app_user.username', '=', username).executeTakeFirst();
   return row ? principalFor({ ...row, organisation_ids: row.organisation_ids ?? [] }, 'token') : null;
@@ -99,6 +130,10 @@ export async function loadDemonstrationIncidents(ctx: AppContext): Promise<strin
     for (const t of TEAMS) {
       const memberIds = t.members.map((m) => users.get(m)).filter((id): id is number => id !== undefined);
       made.push(await createTeam(tx, ctx, SYSTEM_PRINCIPAL, { code: t.code, name: t.name, memberIds }));
+    }
+    const suppliers = new Set((await tx.selectFrom('supplier').select('code').execute()).map((row) => row.code));
+    for (const agreement of SUPPORTING_AGREEMENTS) {
+      if (!agreement.supplierCode || suppliers.has(agreement.supplierCode)) await createDefinition(tx, ctx, SYSTEM_PRINCIPAL, agreement);
     }
     return made;
   });
