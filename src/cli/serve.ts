@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR } from '../core/access/principal.ts';
 import { createUser } from '../modules/users/service.ts';
 import { loadDemonstration } from '../modules/demo/demonstration.ts';
 import { startInboundMail } from '../modules/notifications/inbound.ts';
+import { bankHolidayStatus, useBankHolidaysOf } from '../modules/service-levels/holidays.ts';
 
 export interface ServeOptions {
   port?: string;
@@ -32,6 +33,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   console.log(`API reference: ${config.publicUrl}/docs`);
   if (!web) console.log('The web application is not built: run `npm run build` (or `npm start`).');
   console.log(mailNote(config.mail.smtpUrl, inbound));
+  console.log(holidaysNote(config));
   for (const line of firstRunNotes) console.log(line);
   const stop = async () => {
     await app.close();
@@ -49,6 +51,14 @@ function mailNote(smtpUrl: string | undefined, inbound: { host: string; port: nu
     ? `E-mail: notifications are sent through ${URL.canParse(smtpUrl) ? new URL(smtpUrl).host : 'N3SP_SMTP_URL'}`
     : 'E-mail: NOT SENT: no SMTP relay is configured (N3SP_SMTP_URL); notifications are kept on their records, marked not sent';
   return `${out}; replies ${inbound ? `are received on smtp://${inbound.host}:${inbound.port}` : 'are not received (N3SP_INBOUND_SMTP_PORT is not set)'}.`;
+}
+
+/** Whether office-hours clocks know the bank holidays, said at start: without the file they count them as working days. */
+function holidaysNote(config: Parameters<typeof useBankHolidaysOf>[0]): string {
+  useBankHolidaysOf(config);
+  const { coverage, problem } = bankHolidayStatus('england-and-wales');
+  if (problem || !coverage) return `Bank holidays: NOT KNOWN: ${problem ?? 'the file lists none'} (set N3SP_BANK_HOLIDAYS_FILE); office-hours clocks count them as working days.`;
+  return `Bank holidays: known from ${coverage.firstDate} to ${coverage.lastDate} (${config.bankHolidaysFile}).`;
 }
 
 async function buildWebApp(): Promise<void> {

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { n3sp, sharedDatabase } from '../helpers/cli.ts';
 import { openRuntime } from '../../src/core/runtime.ts';
@@ -93,4 +94,25 @@ describe('the n3sp command', () => {
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /BROKEN .* entry #2 .*altered or forged/);
   });
+
+  test('serve says at start whether office-hours clocks know the bank holidays', async () => {
+    const missing = await serveUntilReady({ N3SP_BANK_HOLIDAYS_FILE: '/nonexistent/uk-bank-holidays.json' });
+    assert.match(missing, /Bank holidays: NOT KNOWN: .*\/nonexistent\/uk-bank-holidays\.json.*count them as working days/);
+    const known = await serveUntilReady({});
+    assert.match(known, /Bank holidays: known from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/);
+  });
 });
+
+/** Starts `n3sp serve` on a free port, returns what it printed once it is running, and stops it. */
+function serveUntilReady(env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/n3sp.js', 'serve', '--port', '0'], { env: { ...process.env, ...db.env, ...env, N3SP_LOG_LEVEL: 'silent' } });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (/Bank holidays:.*\n/.test(stdout)) child.kill('SIGTERM');
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(stdout));
+  });
+}
