@@ -2,11 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { createTransport } from 'nodemailer';
-import type { AddressInfo } from 'node:net';
 import { TEST_AUDIT_KEY, testEnv, type TestEnv } from '../helpers/harness.ts';
+import { startRelay, type Relay } from '../helpers/smtp-relay.ts';
 import { clientAs, makeOrganisation } from '../helpers/factories.ts';
 import { makeSupplier } from '../helpers/network-fixtures.ts';
 import { makeIncidentRow } from '../helpers/email-fixtures.ts';
@@ -31,43 +29,6 @@ import { REPLY_ABOVE } from '../../src/domain/email-reply.ts';
  */
 
 const DOMAIN = 'n3sp.test';
-
-interface Relay {
-  port: number;
-  received: Array<{ to: string[]; mail: ParsedMail }>;
-  mode: 'accept' | 'defer' | 'refuse';
-  close(): Promise<void>;
-}
-
-/** A relay on 127.0.0.1 that keeps what it is given; `mode` makes it defer (451) or refuse (550). */
-async function startRelay(port = 0): Promise<Relay> {
-  const relay: Relay = { port: 0, received: [], mode: 'accept', close: async () => {} };
-  const server = new SMTPServer({
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    disableReverseLookup: true, // no DNS: nothing leaves 127.0.0.1
-    logger: false,
-    onMailFrom(_address, _session, callback) {
-      if (relay.mode === 'defer') return callback(Object.assign(new Error('4.3.2 the relay is busy, try later'), { responseCode: 451 }));
-      if (relay.mode === 'refuse') return callback(Object.assign(new Error('5.7.1 relaying denied'), { responseCode: 550 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        simpleParser(Buffer.concat(chunks)).then((mail) => {
-          relay.received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
-          callback();
-        }, callback);
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => server.listen(port, '127.0.0.1', () => resolve()).once('error', reject));
-  relay.port = (server.server.address() as AddressInfo).port;
-  relay.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return relay;
-}
 
 let env: TestEnv;
 let relay: Relay;

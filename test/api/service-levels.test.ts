@@ -300,7 +300,7 @@ describe('clocks on a record', () => {
     await run('2026-06-09T08:00Z');
     const breaches = await journalOf(p4.recordId, 'sla_breached');
     assert.equal(breaches.length, 1);
-    assert.match(breaches[0]!.summary!, /SLA resolution target \(P2, 8 h, INCIDENT-STANDARD\) breached at 2026-06-08T16:00:00.000Z/);
+    assert.match(breaches[0]!.summary!, /SLA resolution target \(P2, 8 h, INCIDENT-STANDARD\) breached at Mon 8 Jun 2026, 17:00$/);
   });
 
   test('a team change stops the old team’s OLA — met within its target, breached past it, a response it never gave cancelled — and starts the new team’s', async () => {
@@ -475,7 +475,7 @@ describe('warning and breach jobs', () => {
     assert.equal(await count('sla_warning'), 1);
     const [warning] = await journalOf(s.recordId, 'sla_warning');
     assert.equal(warning!.organisation_id, org.id);
-    assert.match(warning!.summary!, new RegExp(`^INC${s.recordId}: SLA resolution target \\(P2, 8 h, INCIDENT-STANDARD\\) reached its warning at 2026-06-08T14:00:00.000Z`));
+    assert.match(warning!.summary!, new RegExp(`^INC${s.recordId}: SLA resolution target \\(P2, 8 h, INCIDENT-STANDARD\\) reached its warning at Mon 8 Jun 2026, 15:00; due Mon 8 Jun 2026, 17:00$`), 'London wall time (BST)');
     await run('2026-06-08T15:00Z');
     assert.equal(await count('sla_warning'), 1, 'once only');
     await run('2026-06-08T16:00Z');
@@ -506,7 +506,7 @@ describe('warning and breach jobs', () => {
     await run('2026-06-09T14:00:00.001Z');
     const breaches = await journalOf(s.recordId, 'sla_breached');
     assert.equal(breaches.length, 1);
-    assert.match(breaches[0]!.summary!, /breached at 2026-06-09T14:00:00.000Z/);
+    assert.match(breaches[0]!.summary!, /breached at Tue 9 Jun 2026, 15:00$/);
   });
 
   test('a clock resolved before its warning fires nothing, and its jobs are gone', async () => {

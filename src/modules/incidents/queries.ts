@@ -106,6 +106,37 @@ export async function lockIncident(tx: Tx, scope: Scope, id: number): Promise<In
   return (await lockedIncident(tx, scope, id))[0];
 }
 
+/**
+ * Whether any of the incident's customer-facing (SLA) targets is breached, response or resolution:
+ * one of its SLA clocks records a breach (its job ran), was read as breached when it last moved
+ * (stopped late, retargeted past its due time), or runs past its due instant before its breach
+ * job has run. A breach stays a breach once the clock stops. OLA and underpinning clocks are the
+ * desk's and the supplier's business, not the customer's, and do not count. The clocks decide,
+ * not the row's `sla_due_at` (their resolution due time's copy): an EXISTS alone in the WHERE
+ * becomes a semi-join (NOT EXISTS an anti-join), which the planner runs along the queue's order
+ * probing `sla_clock_record_idx` until the page is full; inside an OR it could only scan every
+ * clock into a hash.
+ */
+const CLOCK_BREACHED = sql<SqlBool>`(breach.breached_at is not null or breach.state = 'breached' or (breach.stopped_at is null and breach.due_at < now()))`;
+const SLA_CLOCKS = sql`sla_clock as breach where breach.record_type = 'incident' and breach.record_id = incident.id and breach.kind = 'sla'`;
+const SLA_BREACHED = sql<SqlBool>`exists (select 1 from ${SLA_CLOCKS} and ${CLOCK_BREACHED})`;
+
+/**
+ * What the queue shows of the incident's service levels beside its resolution due time
+ * (`sla_due_at`): whether an SLA target is breached, and while the incident is unanswered, when
+ * its SLA response target falls due (the running clock's cached due instant; null while paused
+ * short of it). Read for the page's rows only, after the sort and the limit, each an aggregate
+ * over the incident's own clocks (an EXISTS here might be planned as a hash of every clock).
+ */
+const SLA_STANDING = [
+  sql<boolean>`(select coalesce(bool_or(${CLOCK_BREACHED}), false) from ${SLA_CLOCKS})`.as('sla_breached'),
+  sql<Date | null>`(select min(response.due_at) from sla_clock as response
+    where response.record_type = 'incident' and response.record_id = incident.id and response.kind = 'sla'
+      and response.metric = 'response' and response.stopped_at is null)`.as('response_due_at'),
+] as const;
+
+export type IncidentQueueRow = IncidentSummaryRow & { sla_breached: boolean; response_due_at: Date | null };
+
 const SORTS = {
   columns: { number: 'incident.id', createdAt: 'incident.created_at', updatedAt: 'incident.updated_at', slaDueAt: 'incident.sla_due_at' },
   tie: 'incident.id',
@@ -120,7 +151,7 @@ const SORTS = {
  * internal work note never leaks through a match.
  */
 export async function listIncidents(db: Db, scope: Scope, userId: number, request: IncidentListRequest) {
-  let q = selectIncidents(db, scope);
+  let q = selectIncidents(db, scope).select(SLA_STANDING);
   if (request.state) {
     q = q.where('incident.state', 'in', statesAsked(request.state, INCIDENT_STATES, OPEN_STATES, 'incident'));
   }
@@ -139,9 +170,7 @@ export async function listIncidents(db: Db, scope: Scope, userId: number, reques
   if (request.ciId) q = q.where(({ exists, selectFrom }) => exists(selectFrom('incident_ci').select('incident_ci.ci_id').whereRef('incident_ci.incident_id', '=', 'incident.id').where('incident_ci.ci_id', '=', request.ciId!)));
   if (request.major !== undefined) q = q.where('incident.major', '=', request.major);
   if (request.parentId) q = q.where('incident.parent_id', '=', request.parentId);
-  if (request.breached !== undefined) {
-    q = q.where(request.breached ? sql<SqlBool>`incident.sla_due_at < now()` : sql<SqlBool>`incident.sla_due_at >= now()`);
-  }
+  if (request.breached !== undefined) q = q.where(request.breached ? SLA_BREACHED : sql<SqlBool>`not ${SLA_BREACHED}`);
   // A number typed into the search box is a lookup on the unique number, not a word search; the
   // digits alone ("33") find INC0000033 as well as any incident that has them as a word.
   const typed = request.q?.trim();

@@ -45,13 +45,21 @@ const IncidentFields = {
   supplier: Nullable(Ref),
   major: Type.Boolean(),
   parent: Nullable(Type.Object({ id: Type.Integer(), number: Type.String(), title: Type.String() })),
-  slaDueAt: Nullable(Stamp),
+  slaDueAt: Nullable(Type.String({ format: 'date-time', description: 'When its SLA resolution target falls due; null while none runs towards it (paused, resolved)' })),
   createdAt: Stamp,
   updatedAt: Stamp,
   version: Type.Integer(),
 };
 
-export const IncidentSummarySchema = Type.Object(IncidentFields, { $id: 'IncidentSummary' });
+/** A queue row: the incident, and its standing against its customer-facing (SLA) targets. */
+export const IncidentSummarySchema = Type.Object(
+  {
+    ...IncidentFields,
+    slaBreached: Type.Boolean({ description: 'Whether any of its SLA targets, response or resolution, is breached; a breach stays one once the clock stops' }),
+    responseDueAt: Nullable(Type.String({ format: 'date-time', description: 'When its SLA response target falls due, while it awaits its first response (in the past once late); null once answered' })),
+  },
+  { $id: 'IncidentSummary' },
+);
 export type IncidentSummary = Static<typeof IncidentSummarySchema>;
 
 export const IncidentSchema = Type.Object(
@@ -198,7 +206,7 @@ export const IncidentListQuery = PageQuery(INCIDENT_SORTS, {
   ciId: Type.Optional(Type.Integer({ minimum: 1 })),
   major: Type.Optional(Type.Boolean()),
   parentId: Type.Optional(Type.Integer({ minimum: 1 })),
-  breached: Type.Optional(Type.Boolean({ description: 'Only incidents whose resolution target has passed' })),
+  breached: Type.Optional(Type.Boolean({ description: 'true: only incidents with a breached SLA target, response or resolution; false: only those with none' })),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search over number, title, description and notes' })),
 });
 export type IncidentListRequest = Static<typeof IncidentListQuery>;

@@ -17,8 +17,9 @@ import {
   type IncidentState,
   type Party,
 } from '../../domain/incident-lifecycle.ts';
-import { clockViewsOf, planClocks, recordClockEvent, subjectChanged, type ClockSubject, type ClockSummary } from '../service-levels/clocks.ts';
+import { alarmSentence, clockViewsOf, planClocks, recordClockEvent, subjectChanged, type ClockSubject, type ClockSummary, type ClockView } from '../service-levels/clocks.ts';
 import { notify, type NotificationEvent, type Recipient } from '../notifications/notify.ts';
+import { alarmRecipients } from '../notifications/queries.ts';
 import {
   ancestorsOf,
   besideOf,
@@ -65,7 +66,14 @@ export function hiddenFrom(party: Party): string[] {
   return party === 'supplier' ? internal : [];
 }
 
-export function presentSummary(row: IncidentSummaryRow): IncidentSummary {
+/**
+ * An incident as a queue row: its own fields, and the SLA standing the queue reads beside them
+ * (`listIncidents`). The record page starts from the same fields, read without that standing: it
+ * shows the clocks themselves.
+ */
+export function presentSummary(row: IncidentSummaryRow): Omit<IncidentSummary, 'slaBreached' | 'responseDueAt'>;
+export function presentSummary(row: IncidentSummaryRow & { sla_breached: boolean; response_due_at: Date | null }): IncidentSummary;
+export function presentSummary(row: IncidentSummaryRow & { sla_breached?: boolean; response_due_at?: Date | null }) {
   return {
     id: row.id,
     number: row.number,
@@ -87,6 +95,7 @@ export function presentSummary(row: IncidentSummaryRow): IncidentSummary {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     version: row.version,
+    ...(row.sla_breached === undefined ? {} : { slaBreached: row.sla_breached, responseDueAt: iso(row.response_due_at ?? null) }),
   };
 }
 
@@ -295,6 +304,11 @@ async function keepAutoCloseTimer(tx: Tx, ctx: AppContext, row: IncidentRow): Pr
   await schedule(tx, { kind: AUTO_CLOSE_JOB, runAt: reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)!, payload: { incidentId: row.id }, dedupeKey: key });
 }
 
+/** Who wrote a note, as its readers know them: the display name, not the sign-in name. */
+function authorOf(principal: Principal): Actor {
+  return { id: principal.userId || null, name: principal.displayName || principal.username };
+}
+
 async function addNoteRow(tx: Tx, incidentId: number, note: { kind: string; customerVisible: boolean; body: string; author: Actor; source?: 'web' | 'api' | 'email' | 'system' }) {
   await indexNotes(tx, [incidentId], note.body, note.customerVisible);
   return tx
@@ -436,8 +450,11 @@ async function placeIncident(tx: Tx, principal: Principal, input: CreateIncident
 
 async function callerFor(tx: Tx, principal: Principal, input: CreateIncident) {
   if (partyOf(principal) === 'customer') {
+    // A customer is the caller, at their own account's address: an address of their choosing would
+    // send the incident's e-mail there, and make replies from it count as the caller's.
+    if (input.callerEmail !== undefined) throw problems.unprocessable('callerEmail', "is your account's address; change it on your account");
     const me = await tx.selectFrom('app_user').select(['email']).where('id', '=', principal.userId).executeTakeFirst();
-    return { id: principal.userId, name: principal.displayName, email: input.callerEmail ?? me?.email ?? null };
+    return { id: principal.userId, name: principal.displayName, email: me?.email ?? null };
   }
   if (input.callerId !== undefined) {
     const user = await tx.selectFrom('app_user').select(['id', 'display_name', 'email']).where('id', '=', input.callerId).executeTakeFirst();
@@ -582,7 +599,7 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
   };
   const action = reopening ? 'reopened' : input.to === 'closed' && party === 'customer' ? 'confirmed' : input.to;
   const after = await applyChange(tx, ctx, before, { action, summary: `${label(from)} → ${label(input.to)}`, changes, move: { from, to: input.to }, actor: actorOf(principal) });
-  if (input.note) await addNoteRow(tx, after.id, { kind: NOTE_KIND_OF_MOVE[input.to] ?? 'comment', customerVisible: true, body: input.note, author: actorOf(principal) });
+  if (input.note) await addNoteRow(tx, after.id, { kind: NOTE_KIND_OF_MOVE[input.to] ?? 'comment', customerVisible: true, body: input.note, author: authorOf(principal) });
   await tellMove(tx, ctx, after, from, input.note);
   if (input.to === 'resolved' || input.to === 'cancelled') await settleChildren(tx, ctx, principal, after);
   return after;
@@ -634,7 +651,7 @@ export async function handOffIncident(ctx: AppContext, principal: Principal, id:
       move: from !== 'pending_supplier' ? { from, to: 'pending_supplier' } : undefined,
       actor: actorOf(principal),
     });
-    await addNoteRow(tx, after.id, { kind: 'work_note', customerVisible: false, body: input.note, author: actorOf(principal) });
+    await addNoteRow(tx, after.id, { kind: 'work_note', customerVisible: false, body: input.note, author: authorOf(principal) });
     const { supplier: contacts } = await contactsOf(tx, after);
     await tell(tx, ctx, after, 'supplier_hand_off', contacts, `Handed to ${supplier.name}: ${after.title}`, input.note);
     return after;
@@ -676,7 +693,7 @@ export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, i
   if (party === 'supplier' && kind === 'question') throw problems.unprocessable('kind', 'ask the customer through the service desk');
   if (before.state === 'closed' || before.state === 'cancelled') throw problems.conflict('state', `a ${before.state} incident takes no more notes`);
   const customerVisible = kind !== 'work_note';
-  const note = await addNoteRow(tx, before.id, { kind, customerVisible, body: input.body, author: actorOf(principal), source });
+  const note = await addNoteRow(tx, before.id, { kind, customerVisible, body: input.body, author: authorOf(principal), source });
   let row = before;
   const from = before.state as IncidentState;
   if (kind === 'question' && isOpen(from)) {
@@ -695,12 +712,15 @@ export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, i
       supplierId: before.supplier_id,
       summary: kind === 'work_note' ? 'Work note added' : `${kind === 'answer' ? 'Answer' : 'Comment'} added`,
       // A work note's words stay out of the journal, which the customer may read; the note row keeps them.
-      changes: [{ field: kind === 'work_note' ? 'workNote' : 'note', before: null, after: customerVisible ? input.body : note.id }],
+      changes: [{ field: kind === 'work_note' ? 'workNote' : 'note', before: null, after: customerVisible ? input.body : WORK_NOTE_WORDS }],
     });
   }
   await tellNote(tx, ctx, row, party, kind, input.body);
   return presentNote(note);
 }
+
+/** What the journal says of a work note instead of its words. */
+const WORK_NOTE_WORDS = 'added (its words are for the desk and the supplier, with the notes)';
 
 async function tellNote(tx: Tx, ctx: AppContext, row: IncidentRow, party: Party, kind: string, body: string) {
   const contacts = await contactsOf(tx, row);
@@ -743,11 +763,13 @@ export async function linkUnder(tx: Tx, ctx: AppContext, principal: Principal, p
   if (!parent) throw problems.unprocessable('parentId', 'is not an incident you can see');
   if (!isOpen(parent.state as IncidentState)) throw problems.unprocessable('parentId', `${parent.number} is ${label(parent.state as IncidentState)}`);
   const ancestors = await ancestorsOf(tx, parentId);
+  const numbers = new Map<number, string>();
   for (const childId of [...childIds].sort((a, b) => a - b)) {
     const refusal = linkRefusal(parentId, childId, ancestors);
     if (refusal) throw problems.unprocessable(refusal.field, refusal.message);
     const child = await lockIncident(tx, principal.scope, childId);
     if (!child) throw problems.unprocessable('incidentIds', `no incident ${childId} here`);
+    numbers.set(childId, child.number);
     if (child.parent_id === parentId) continue;
     if (!isOpen(child.state as IncidentState)) throw problems.unprocessable('incidentIds', `${child.number} is ${label(child.state as IncidentState)}`);
     if (child.major) throw problems.unprocessable('incidentIds', `${child.number} is itself a major incident`);
@@ -760,7 +782,8 @@ export async function linkUnder(tx: Tx, ctx: AppContext, principal: Principal, p
     entityId: parentId,
     organisationId: parent.organisation_id,
     summary: `Linked ${childIds.length} incident(s)`,
-    changes: [{ field: 'children', before: null, after: childIds }],
+    // By number, as the desk knows them; the linked incidents' own entries carry the ids.
+    changes: [{ field: 'children', before: null, after: childIds.map((id) => numbers.get(id)!) }],
   });
 }
 
@@ -774,11 +797,12 @@ export async function postMajorUpdate(ctx: AppContext, principal: Principal, id:
     if (partyOf(principal) !== 'desk') throw problems.forbidden('Only the service desk posts major incident updates.');
     if (!isOpen(parent.state as IncidentState)) throw problems.conflict('state', `${parent.number} is ${label(parent.state as IncidentState)}`);
     const actor = actorOf(principal);
-    const note = await addNoteRow(tx, parent.id, { kind: 'major_update', customerVisible: true, body, author: actor });
+    const author = authorOf(principal);
+    const note = await addNoteRow(tx, parent.id, { kind: 'major_update', customerVisible: true, body, author });
     const children = (await childrenOf(tx, { kind: 'network' }, parent.id)).filter((c) => isOpen(c.state as IncidentState));
     const text = `Update on ${parent.number} (${parent.title}): ${body}`;
     if (children.length > 0) {
-      await tx.insertInto('incident_note').values(children.map((c) => ({ incident_id: c.id, kind: 'major_update', customer_visible: true, body: text, author_id: actor.id, author_name: actor.name, source: 'system' }))).execute();
+      await tx.insertInto('incident_note').values(children.map((c) => ({ incident_id: c.id, kind: 'major_update', customer_visible: true, body: text, author_id: author.id, author_name: author.name, source: 'system' }))).execute();
       await indexNotes(tx, children.map((c) => c.id), text, true);
       await tx.updateTable('incident').set((eb) => ({ updated_at: new Date(), version: eb('version', '+', 1) })).where('id', 'in', children.map((c) => c.id)).execute();
     }
@@ -821,13 +845,18 @@ export async function autoClose(tx: Tx, ctx: AppContext, incidentId: number, at:
   await applyChange(tx, ctx, before, { action: 'closed', summary: 'Closed: the reopen window passed', changes: { state: 'closed', closed_at: new Date() }, move: { from: 'resolved', to: 'closed' }, actor: actorOf(SYSTEM_PRINCIPAL) });
 }
 
-export async function tellClockAlarm(tx: Tx, ctx: AppContext, incidentId: number, alarm: 'warning' | 'breach', clock: { kind: string; metric: string; dueAt: string | null; definition: { name: string } }) {
+/**
+ * A clock's warning or breach, told to whoever holds the incident: its assignee, else its team's
+ * address (and, for an underpinning contract, the supplier's contacts). An incident with neither —
+ * unassigned, the likeliest to breach, or with a team that keeps no address — waits in the
+ * service desk's queue, so its agents and managers are told instead. Times are London wall time.
+ */
+export async function tellClockAlarm(tx: Tx, ctx: AppContext, incidentId: number, alarm: 'warning' | 'breach', clock: Pick<ClockView, 'kind' | 'metric' | 'dueAt' | 'breachedAt' | 'definition'>) {
   const row = await findIncidentDetail(tx, { kind: 'network' }, incidentId);
   if (!row || !isOpen(row.state as IncidentState)) return;
   const contacts = await contactsOf(tx, row);
-  const to = clock.kind === 'underpinning' ? [...contacts.supplier, ...contacts.resolver] : contacts.resolver;
-  const what = `${clock.metric} target (${clock.definition.name})`;
-  await tell(tx, ctx, row, alarm, to, `${alarm === 'breach' ? 'BREACHED' : 'Warning'}: ${row.title}`, alarm === 'breach' ? `The ${what} was breached at ${clock.dueAt}.` : `The ${what} falls due at ${clock.dueAt}.`);
+  const { to, why } = await alarmRecipients(tx, contacts.resolver, row.team_name);
+  await tell(tx, ctx, row, alarm, clock.kind === 'underpinning' ? [...contacts.supplier, ...to] : to, `${alarm === 'breach' ? 'BREACHED' : 'Warning'}: ${row.title}`, alarmSentence(alarm, clock) + why);
 }
 
 /** An e-mail reply becomes a note by its sender, as if they had written it in n3sp. */

@@ -89,3 +89,31 @@ export function usersWithAddress(tx: Tx, address: string) {
     .orderBy('app_user.id')
     .execute();
 }
+
+/**
+ * The service desk as people: its active agents and service managers with an address. They are
+ * told what has no one else to tell — a service level alarm on a record with no assignee, or
+ * whose team keeps no address — since an unassigned record waits in the desk's own queue.
+ * (N3SP_MAIL_FROM is the sender of notifications, often an address nobody reads, so it is not used.)
+ */
+export async function serviceDeskContacts(db: Db | Tx): Promise<Array<{ address: string; name: string }>> {
+  const rows = await db
+    .selectFrom('app_user')
+    .select(['email', 'display_name'])
+    .where('active', '=', true)
+    .where('email', 'is not', null)
+    .where(sql<boolean>`roles && array['service_desk_agent', 'service_manager']::text[]`)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ address: r.email!, name: r.display_name }));
+}
+
+/**
+ * Who is told of a record's service level alarm: those holding it (its assignee, else its team),
+ * or, when none can be e-mailed, the service desk, with a line saying why the desk is told.
+ */
+export async function alarmRecipients(db: Db | Tx, holders: Array<{ address: string; name?: string | null }>, teamName: string | null) {
+  if (holders.length > 0) return { to: holders, why: '' };
+  const why = `${teamName ? `${teamName} has no e-mail address, nor an assignee who can be e-mailed` : 'No one is assigned to it'}, so the service desk is told.`;
+  return { to: await serviceDeskContacts(db), why: `\n\n${why}` };
+}

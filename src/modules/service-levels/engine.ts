@@ -11,6 +11,7 @@ import {
   type CalendarSnapshot, type StoredClock, type StoredClockReading, type StoredEvent,
 } from '../../domain/sla-timeline.ts';
 import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
+import { londonTime } from '../../domain/london-time.ts';
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
   clockTerms, findSubject, insertClocks, insertSubjectAndClocks, timerValues, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
@@ -510,11 +511,13 @@ export async function runAlarmJob(tx: Tx, ctx: AppContext, job: Job<{ clockId: n
     entityId: row.record_id,
     organisationId: subject?.organisation_id ?? row.organisation_id,
     supplierId: row.supplier_id ?? subject?.supplier_id ?? null,
+    // Read by people: London wall time in the words; the instant itself, exact, in the change,
+    // under the target's name (its clock id is in the job, not something a reader knows).
     summary:
       alarm === 'warning'
-        ? `${subject?.record_number ?? row.record_id}: ${what} reached its warning at ${new Date(crossedAt).toISOString()}; due ${view.dueAt}`
-        : `${subject?.record_number ?? row.record_id}: ${what} breached at ${new Date(crossedAt).toISOString()}`,
-    changes: [{ field: `clock ${clockId} ${column === 'warned_at' ? 'warnedAt' : 'breachedAt'}`, before: null, after: new Date(crossedAt).toISOString() }],
+        ? `${subject?.record_number ?? row.record_id}: ${what} reached its warning at ${londonTime(crossedAt)}${view.dueAt ? `; due ${londonTime(view.dueAt)}` : ''}`
+        : `${subject?.record_number ?? row.record_id}: ${what} breached at ${londonTime(crossedAt)}`,
+    changes: [{ field: `${LABEL[row.kind]} ${row.metric} target ${alarm === 'warning' ? 'warning reached' : 'breached'}`, before: null, after: new Date(crossedAt).toISOString() }],
   });
   const listener = clockAlarms.listenerFor(row.record_type as ClockRecordType);
   if (listener) await listener(tx, ctx, { recordType: row.record_type as ClockRecordType, recordId: row.record_id, clock: view, alarm });

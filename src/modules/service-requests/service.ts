@@ -26,8 +26,9 @@ import {
 } from '../../domain/request-lifecycle.ts';
 import type { ConnectionState } from '../../domain/connection-lifecycle.ts';
 import { checkMove } from '../../domain/connection-changes.ts';
-import { clocksOf, startClocks, subjectChanged, type ClockSubject, type ClockSummary } from '../service-levels/clocks.ts';
+import { alarmSentence, clockAlarms, clocksOf, startClocks, subjectChanged, type ClockSubject, type ClockSummary, type ClockView } from '../service-levels/clocks.ts';
 import { notify, type NotificationEvent, type Recipient } from '../notifications/notify.ts';
+import { alarmRecipients } from '../notifications/queries.ts';
 import { requestConnection } from '../connections/service.ts';
 import { planUpgrade } from '../connections/changes.ts';
 import { findConnection } from '../connections/queries.ts';
@@ -258,6 +259,24 @@ export async function tell(tx: Tx, ctx: AppContext, row: RequestRow, event: Noti
     text,
   });
 }
+
+/**
+ * A service level warning or breach on an open request, told to whoever works it: its assignee,
+ * else its team's address. A request with neither waits in the service desk's queue, so the
+ * desk's agents and managers are told instead. Times are London wall time.
+ */
+export async function tellClockAlarm(tx: Tx, ctx: AppContext, requestId: number, alarm: 'warning' | 'breach', clock: Pick<ClockView, 'kind' | 'metric' | 'dueAt' | 'breachedAt' | 'definition'>): Promise<void> {
+  const row = await findRequest(tx, { kind: 'network' }, requestId);
+  if (!row || !OPEN_STATES.includes(row.state as RequestState)) return;
+  const assignee = row.assignee_id === null ? undefined : await userById(tx, row.assignee_id);
+  const team = row.team_id === null ? undefined : await teamById(tx, row.team_id);
+  const holders: Recipient[] =
+    assignee?.active && assignee.email ? [{ address: assignee.email, name: assignee.display_name }] : team?.email ? [{ address: team.email, name: team.name }] : [];
+  const { to, why } = await alarmRecipients(tx, holders, row.team_name);
+  const said = alarmSentence(alarm, clock, { metric: clock.metric === 'resolution' ? 'fulfilment' : clock.metric, of: row.number });
+  await tell(tx, ctx, row, alarm, to, `${alarm === 'breach' ? 'service level breached' : 'service level warning'}: ${row.title}`, `${said}${why}\n\n${row.number}: ${row.title}\nPriority ${row.priority}, now ${row.state.replace(/_/g, ' ')}.`);
+}
+clockAlarms.listen('service_request', (tx, ctx, alarm) => tellClockAlarm(tx, ctx, alarm.recordId, alarm.alarm, alarm.clock));
 
 // ---------------------------------------------------------------------------------------------
 // Creating a request
