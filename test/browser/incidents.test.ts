@@ -81,6 +81,11 @@ describe('incidents in the web application', () => {
     const customer = await freshPage();
     await signInAs(customer, 'priya.shah');
     assert.equal(await nav(customer).getByRole('link', { name: 'Major incident board' }).count(), 0, 'the board is for staff');
+    // The desk's form for logging an incident is not theirs: its address is the portal.
+    await customer.goto(`${env.url}/incidents/new`);
+    await h1(customer).filter({ hasText: 'Your incidents' }).waitFor();
+    assert.equal(new URL(customer.url()).pathname, '/incidents');
+    assert.equal(await customer.getByRole('button', { name: 'Log the incident' }).count(), 0);
     await nav(customer).getByRole('link', { name: 'Incidents' }).click();
     await h1(customer).filter({ hasText: 'Your incidents' }).waitFor();
     await status(customer, 'You have no open incidents.').waitFor();
@@ -177,7 +182,7 @@ describe('incidents in the web application', () => {
     await handOff.getByRole('button', { name: 'Hand off' }).click();
     await status(agent, `${number} is handed to Northlink Access Ltd.`).waitFor();
     await until(main(agent), /Supplier\s+Northlink Access Ltd\s+Handed off .*; not accepted yet/);
-    await until(agent.getByRole('region', { name: 'Timeline' }), /Work note \(internal\) by sam\.okafor[\s\S]*tail circuit/);
+    await until(agent.getByRole('region', { name: 'Timeline' }), /Work note \(internal\) by (sam\.okafor|Sam Okafor)[\s\S]*tail circuit/);
 
     // The supplier's engineer sees it (and nothing else), accepts it and resolves it.
     const engineer = await freshPage();
@@ -205,8 +210,16 @@ describe('incidents in the web application', () => {
     await status(engineer, `${number} is now resolved.`).waitFor();
     await assertAccessible(engineer, "the supplier's engineer's view of a resolved incident");
 
+    // The practice's default list keeps the resolved incident, marked as waiting for them.
+    await customer.goto(`${env.url}/incidents`);
+    const waiting = main(customer).getByRole('row', { name: new RegExp(number) });
+    await waiting.getByText('Waiting for you to confirm').waitFor();
+    assert.match(await waiting.innerText(), /Resolved: please confirm/);
+    await status(customer, 'Showing 1 incident. One is resolved and waiting for you to confirm the fix.').waitFor();
+    await assertAccessible(customer, 'the portal list with an incident waiting for confirmation');
+
     // The practice manager confirms it is fixed; they never read the internal notes.
-    await customer.reload();
+    await waiting.getByRole('link', { name: number }).click();
     const fixed = customer.getByRole('region', { name: 'Is it fixed?' });
     await fixed.waitFor();
     assert.match(await main(customer).innerText(), /What we did\s+Joint replaced in the footway box/);
@@ -228,11 +241,79 @@ describe('incidents in the web application', () => {
     const at = order.map((t) => text.indexOf(t));
     assert.ok(at.every((i) => i >= 0), `every step is on the timeline:\n${text}`);
     assert.deepEqual([...at].sort((a, b) => a - b), at, 'newest first');
-    assert.match(text, /Work note \(internal\) by chris\.engineer[\s\S]*water-damaged/);
+    assert.match(text, /Work note \(internal\) by (chris\.engineer|Chris Engineer)[\s\S]*water-damaged/);
     assert.equal(await agent.getByRole('region', { name: 'Move the incident' }).count(), 0, 'a closed incident moves no more');
     await agent.screenshot({ path: `${SCREENSHOTS}/incident.png`, fullPage: true });
     await assertAccessible(agent, 'a closed incident with its timeline');
     for (const page of [customer, agent, engineer]) await page.context().close();
+  });
+
+  test('an agent logs an incident for a caller on the phone, choosing the site, a team and a CI, and lands on its record', async () => {
+    const manager = (await clientAs(env, { roles: ['service_manager'] })).api;
+    for (const [kind, name] of [['site_router', 'Densham surgery router'], ['other', 'Densham surgery switch']]) {
+      const ci = await manager.post('/api/v1/cis', { kind, name, organisationOdsCode: 'A81001', siteId: surgery.id });
+      assert.equal(ci.status, 201, JSON.stringify(ci.body));
+    }
+    const page = await freshPage();
+    await signIn(page, `${env.url}/incidents/new`, 'sam.okafor');
+    await h1(page).filter({ hasText: 'Log an incident' }).waitFor();
+    const form = page.getByRole('form', { name: 'The incident' });
+    await assertAccessible(page, 'the form to log an incident');
+
+    // Sent empty, then without saying where: each refusal sits beside the field it names.
+    await form.getByRole('button', { name: 'Log the incident' }).click();
+    await form.locator('.field--error').filter({ hasText: 'Title' }).getByText('cannot be empty').waitFor();
+    await form.getByLabel('Title', { exact: true }).fill('Phones and internet down at the surgery');
+    await form.getByRole('button', { name: 'Log the incident' }).click();
+    await form.locator('.field--error').filter({ hasText: 'Site' }).getByText(/name a site/).waitFor();
+    assert.equal(await form.locator('.field--error').filter({ hasText: 'Title' }).count(), 0);
+    await assertAccessible(page, 'a refused incident');
+
+    await form.getByLabel('Description (optional)').fill('Everything went off at 9:10. Dana on reception is the contact.');
+    await form.getByLabel('Find the site').fill('densham');
+    await status(page, '2 sites found.').waitFor();
+    await form.getByLabel('Site', { exact: true }).selectOption(String(surgery.id));
+    await form.getByLabel('Connection (optional)').waitFor();
+    await form.getByLabel("Caller's name").fill('Dana Reception');
+    await form.getByLabel("Caller's e-mail").fill('dana@densham.example.nhs.uk');
+    await form.getByLabel('Category').selectOption('telephony');
+    await form.getByLabel('Impact').selectOption('high');
+    await form.getByLabel('Urgency').selectOption('medium');
+    await form.getByText(/Priority from the matrix: P\d/).waitFor();
+    await form.getByLabel('Team').selectOption(String(networkOps.id));
+    await form.getByLabel('Member').selectOption(String(people.agentId));
+    await form.getByLabel('Add one: find it in the CMDB').fill('router');
+    await form.getByRole('button', { name: 'Add Densham surgery router' }).click();
+    await form.getByRole('list', { name: 'Linked configuration items' }).getByText('Densham surgery router').waitFor();
+    await assertAccessible(page, 'a filled-in incident');
+    await page.screenshot({ path: `${SCREENSHOTS}/log-an-incident.png`, fullPage: true });
+    await form.getByRole('button', { name: 'Log the incident' }).click();
+
+    await page.waitForURL(/\/incidents\/\d+$/);
+    await h1(page).filter({ hasText: /INC\d{7}/ }).waitFor();
+    const logged = /INC\d{7}/.exec(await h1(page).innerText())![0];
+    await page.getByRole('region', { name: 'Service level clocks' }).waitFor();
+    const text = await main(page).innerText();
+    assert.match(text, /Priority\s+P\d \(impact high, urgency medium\)/);
+    assert.match(text, /Category\s+Telephony/);
+    assert.match(text, /Caller\s+Dana Reception dana@densham\.example\.nhs\.uk\s+Logged by the service desk/);
+    assert.match(text, /Site\s+The Densham Surgery/);
+    assert.match(text, /Configuration items\s+Densham surgery router/);
+    assert.match(text, /Team\s+Network operations, Sam Okafor/);
+    await page.getByRole('region', { name: 'Details', exact: true }).locator(`a[href="/sites/${surgery.id}"]`).waitFor();
+    await assertAccessible(page, 'a newly logged incident');
+
+    // The description and the affected CIs are corrected on the record.
+    const details = page.getByRole('region', { name: 'Priority and details' });
+    await details.getByLabel('Description', { exact: true }).fill('Everything went off at 9:10; the router shows no lights.');
+    await details.getByRole('button', { name: 'Remove Densham surgery router' }).click();
+    await details.getByLabel('Add one: find it in the CMDB').fill('switch');
+    await details.getByRole('button', { name: 'Add Densham surgery switch' }).click();
+    await details.getByRole('button', { name: 'Save' }).click();
+    await status(page, `${logged} is changed.`).waitFor();
+    await until(main(page), /the router shows no lights[\s\S]*Configuration items\s+Densham surgery switch/);
+    assert.doesNotMatch(await page.getByRole('region', { name: 'Details', exact: true }).innerText(), /Densham surgery router/);
+    await page.context().close();
   });
 
   test('the queue: filters, SLA order, a bulk action with a row someone else changed, and live updates', async () => {
@@ -245,7 +326,9 @@ describe('incidents in the web application', () => {
     const soon = await log('Wi-Fi drops in the waiting room', surgery.id, 'medium', 'medium');
     const later = await log('DNS lookups slow', branch.id, 'low', 'medium');
     // Pretend one target passed an hour ago and another falls due within the hour.
+    // The late one's resolution target passed an hour ago: its due time, and the clock that counts it.
     await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() - 3_600_000) }).where('id', '=', late.id).execute();
+    await env.rt.db.updateTable('sla_clock').set({ due_at: new Date(Date.now() - 3_600_000) }).where('record_type', '=', 'incident').where('record_id', '=', late.id).where('kind', '=', 'sla').where('metric', '=', 'resolution').execute();
     await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() + 40 * 60_000) }).where('id', '=', soon.id).execute();
     await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() + 30 * 3_600_000) }).where('id', '=', later.id).execute();
 

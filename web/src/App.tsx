@@ -2,6 +2,7 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AREAS } from './areas.ts';
 import { Layout } from './components/Layout.tsx';
 import { ProblemMessage } from './components/ProblemMessage.tsx';
+import { LogIncident } from './incidents/LogIncident.tsx';
 import { CataloguePage } from './pages/CataloguePage.tsx';
 import { ConnectionPage } from './pages/ConnectionPage.tsx';
 import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
@@ -53,6 +54,7 @@ function Routed() {
         <Route path="rollout" element={<RolloutPage />} />
         <Route path="incidents" element={<IncidentsPage />} />
         <Route path="incidents/major" element={<MajorIncidentsPage />} />
+        <Route path="incidents/new" element={<LogIncident />} />
         <Route path="incidents/:id" element={<IncidentPage />} />
         <Route path="requests" element={<ServiceRequestsPage />} />
         <Route path="requests/:id" element={<ServiceRequestPage />} />

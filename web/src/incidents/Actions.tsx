@@ -1,11 +1,14 @@
-import { useState, type FormEvent } from 'react';
-import { api, ApiError, type Page } from '../api.ts';
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { api, ApiError, type Page, type Query } from '../api.ts';
 import { Field, FormProblem } from '../components/Field.tsx';
+import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { useResource } from '../hooks.ts';
-import type { Supplier } from '../network/types.ts';
+import { ciKindLabel } from '../network/labels.ts';
+import type { CiRef, ConfigurationItem, Supplier } from '../network/types.ts';
 import { useSession } from '../session.tsx';
 import { CATEGORIES, categoryLabel, isOpenState, levelLabel, RESOLUTION_CODES, resolutionLabel, stateLabel, type Incident, type IncidentSettings, type IncidentSummary, type Team } from './types.ts';
 import { useWrite } from './useWrite.ts';
+import { TeamFields } from './TeamFields.tsx';
 
 export interface ActionProps {
   incident: Incident;
@@ -128,40 +131,18 @@ export function AssignForm({ incident, etag, onDone, onReload }: ActionProps) {
       <h2 id="assign-heading">Assign</h2>
       <form onSubmit={submit} noValidate>
         <FormProblem error={write.error} fields={['teamId', 'assigneeId']} onReload={onReload} />
-        <div className="field-row">
-          <Field id="assign-team" label="Team" error={write.message('teamId')}>
-            {(p) => (
-              <select
-                {...p}
-                value={teamId}
-                onChange={(e) => {
-                  setTeamId(e.target.value);
-                  setAssigneeId('');
-                }}
-              >
-                <option value="">Choose a team</option>
-                {teams.data?.items.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name} ({t.openIncidents} open)
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field id="assign-member" label="Member" error={write.message('assigneeId')}>
-            {(p) => (
-              <select {...p} value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} disabled={!team}>
-                <option value="">Anyone in the team</option>
-                {team?.members.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name}
-                    {m.username === self?.username ? ' (you)' : ''}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
+        <TeamFields
+          id="assign"
+          teams={teams.data?.items}
+          teamId={teamId}
+          assigneeId={assigneeId}
+          onChange={(t, a) => {
+            setTeamId(t);
+            setAssigneeId(a);
+          }}
+          errors={{ team: write.message('teamId'), assignee: write.message('assigneeId') }}
+          noTeam="Choose a team"
+        />
         <div className="actions">
           <button type="submit" className="button" disabled={write.busy}>
             Assign
@@ -330,26 +311,33 @@ export function MajorForms({ incident, etag, onDone, onReload }: ActionProps) {
   );
 }
 
-const DETAIL_FIELDS = ['title', 'impact', 'urgency', 'category'] as const;
+const DETAIL_FIELDS = ['title', 'description', 'impact', 'urgency', 'category'] as const;
 type Details = Record<(typeof DETAIL_FIELDS)[number], string>;
+
+const sameCis = (a: readonly CiRef[], b: readonly CiRef[]) => a.length === b.length && a.every((ci) => b.some((other) => other.id === ci.id));
 
 /**
  * The desk judges impact (the caller gave urgency), and so the priority the matrix gives; it may
- * also correct the title and category. Only the fields changed are sent.
+ * also correct the title, description and category, and say which configuration items are
+ * affected. Only the fields changed are sent.
  */
 export function DetailsForm({ incident, etag, onDone, onReload }: ActionProps) {
   const settings = useResource<IncidentSettings>('/incident-settings');
-  const original: Details = { title: incident.title, impact: incident.impact, urgency: incident.urgency, category: incident.category };
+  const original: Details = { title: incident.title, description: incident.description, impact: incident.impact, urgency: incident.urgency, category: incident.category };
   const [draft, setDraft] = useState<Details>(original);
+  const [cis, setCis] = useState<CiRef[]>(incident.cis);
   const write = useWrite(onDone);
   const matrix = settings.data?.matrix;
   const priority = matrix?.cells[draft.impact]?.[draft.urgency];
   const set = (key: keyof Details) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const changed = DETAIL_FIELDS.filter((key) => draft[key].trim() !== original[key].trim());
+  const cisChanged = !sameCis(cis, incident.cis);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const body: Record<string, string> = {};
-    for (const key of DETAIL_FIELDS) if (draft[key].trim() !== original[key]) body[key] = draft[key].trim();
+    const body: Record<string, unknown> = {};
+    for (const key of changed) body[key] = draft[key].trim();
+    if (cisChanged) body.ciIds = cis.map((ci) => ci.id);
     if (Object.keys(body).length === 0) return;
     await write.run(() => api.patch(`/incidents/${incident.id}`, body, etag), () => (priority && priority !== incident.priority ? `${incident.number} is now ${priority}.` : `${incident.number} is changed.`));
   }
@@ -359,9 +347,12 @@ export function DetailsForm({ incident, etag, onDone, onReload }: ActionProps) {
     <section aria-labelledby="details-form-heading" className="panel">
       <h2 id="details-form-heading">Priority and details</h2>
       <form onSubmit={submit} noValidate>
-        <FormProblem error={write.error} fields={DETAIL_FIELDS} onReload={onReload} />
+        <FormProblem error={write.error} fields={[...DETAIL_FIELDS, 'ciIds']} onReload={onReload} />
         <Field id="details-title" label="Title" error={write.message('title')}>
           {(p) => <input {...p} value={draft.title} onChange={set('title')} maxLength={200} />}
+        </Field>
+        <Field id="details-description" label="Description" hint="What is wrong, as the caller and the desk understand it; the caller reads it." error={write.message('description')}>
+          {(p) => <textarea {...p} rows={4} value={draft.description} onChange={set('description')} maxLength={20_000} />}
         </Field>
         <div className="field-row">
           <Field id="details-impact" label="Impact" error={write.message('impact')}>
@@ -401,11 +392,89 @@ export function DetailsForm({ incident, etag, onDone, onReload }: ActionProps) {
         <p className="muted" aria-live="polite">
           Priority from the matrix: <strong>{priority ?? incident.priority}</strong>
         </p>
-        <button type="submit" className="button" disabled={write.busy || DETAIL_FIELDS.every((k) => draft[k].trim() === original[k])}>
+        <CiChooser id="details-cis" chosen={cis} onChange={setCis} error={write.message('ciIds')} />
+        <button type="submit" className="button" disabled={write.busy || (changed.length === 0 && !cisChanged)}>
           Save
         </button>
       </form>
     </section>
+  );
+}
+
+/** Typed text searched for once typing pauses, from two characters; null (nothing asked) before that. */
+export function useLookup<T>(path: string | null, typed: string, query: Query = {}) {
+  const [text, setText] = useState(typed.trim());
+  useEffect(() => {
+    const timer = setTimeout(() => setText(typed.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const asked = path !== null && text.length >= 2;
+  const found = useResource<Page<T>>(asked ? path : null, { ...query, q: text });
+  return { asked, loading: asked && found.loading, error: asked ? found.error : null, items: asked && found.data ? found.data.items : [], more: asked && !!found.data?.nextCursor };
+}
+
+/** Enter in a search box inside a form searches (it already has); it must not send the form. */
+export const keepFormUnsent = (event: KeyboardEvent<HTMLInputElement>) => {
+  if (event.key === 'Enter') event.preventDefault();
+};
+
+/** What a lookup found, in one sentence a screen reader hears as it changes. */
+export function LookupStatus({ id, lookup, noun }: { id: string; lookup: ReturnType<typeof useLookup>; noun: readonly [string, string] }) {
+  const n = lookup.items.length;
+  const text = !lookup.asked ? '' : lookup.loading ? 'Searching…' : lookup.error ? '' : n === 0 ? `No ${noun[1]} found.` : `${n}${lookup.more ? ' or more' : ''} ${n === 1 ? noun[0] : noun[1]} found.`;
+  return (
+    <>
+      {lookup.error && <ProblemMessage error={lookup.error} />}
+      <p id={id} className="muted lookup-status" role="status" aria-live="polite">
+        {text}
+      </p>
+    </>
+  );
+}
+
+/**
+ * The configuration items an incident affects: those chosen, each with a way to remove it, and a
+ * search of the CMDB by name (or exact reference) to add another. Logging and the record's
+ * details both use it; the form sends the chosen ones' ids as `ciIds`.
+ */
+export function CiChooser({ id, chosen, onChange, error }: { id: string; chosen: readonly CiRef[]; onChange(next: CiRef[]): void; error?: string }) {
+  const [typed, setTyped] = useState('');
+  const lookup = useLookup<ConfigurationItem>('/cis', typed, { sort: 'name', limit: 10 });
+  const addable = lookup.items.filter((ci) => !chosen.some((c) => c.id === ci.id));
+  return (
+    <fieldset className="choices ci-chooser">
+      <legend>Affected configuration items</legend>
+      {chosen.length === 0 ? (
+        <p className="muted">None linked.</p>
+      ) : (
+        <ul className="plain-list ci-chooser__list" aria-label="Linked configuration items">
+          {chosen.map((ci) => (
+            <li key={ci.id}>
+              {ci.name} <span className="muted">{ciKindLabel(ci.kind)}</span>{' '}
+              <button type="button" className="link-button" onClick={() => onChange(chosen.filter((c) => c.id !== ci.id))}>
+                Remove<span className="visually-hidden"> {ci.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Field id={`${id}-search`} label="Add one: find it in the CMDB" hint="Part of its name, or its exact reference." error={error}>
+        {(p) => <input {...p} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} onKeyDown={keepFormUnsent} maxLength={100} autoComplete="off" />}
+      </Field>
+      <LookupStatus id={`${id}-found`} lookup={lookup} noun={['configuration item', 'configuration items']} />
+      {addable.length > 0 && (
+        <ul className="plain-list ci-chooser__list" aria-label="Configuration items found">
+          {addable.map((ci) => (
+            <li key={ci.id}>
+              {ci.name} <span className="muted">{ciKindLabel(ci.kind)}{ci.organisation ? `, ${ci.organisation.odsCode}` : ''}</span>{' '}
+              <button type="button" className="link-button" onClick={() => onChange([...chosen, { id: ci.id, kind: ci.kind, name: ci.name }])}>
+                Add<span className="visually-hidden"> {ci.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </fieldset>
   );
 }
 

@@ -11,11 +11,27 @@ import type { Site } from '../network/types.ts';
 import { StateTagFor } from './bits.tsx';
 import { urgencyText, type Incident, type IncidentSettings, type IncidentSummary } from './types.ts';
 
+/** Resolved and not yet closed: the desk waits for the practice to confirm the fix, or to say it is still broken. */
+const awaitsConfirmation = (i: IncidentSummary) => i.state === 'resolved';
+
 const COLUMNS: Column<IncidentSummary>[] = [
   { head: 'Reference', cell: (i) => <Link to={`/incidents/${i.id}`}>{i.number}</Link> },
   { head: 'What is wrong', cell: (i) => i.title },
   { head: 'Site', cell: (i) => i.site?.name ?? i.organisation.name },
-  { head: 'State', cell: (i) => <StateTagFor state={i.state} customer /> },
+  {
+    head: 'State',
+    cell: (i) => (
+      <>
+        <StateTagFor state={i.state} customer />
+        {awaitsConfirmation(i) && (
+          <>
+            <br />
+            <strong>Waiting for you to confirm</strong>
+          </>
+        )}
+      </>
+    ),
+  },
   { head: 'Reported', cell: (i) => formatDateTime(i.createdAt), className: 'nowrap' },
   { head: 'Last update', cell: (i) => formatDateTime(i.updatedAt), className: 'nowrap' },
 ];
@@ -27,7 +43,10 @@ const COLUMNS: Column<IncidentSummary>[] = [
 export function CustomerIncidents() {
   const [params, setParams] = useSearchParams();
   const show = params.get('show') === 'all' ? 'all' : 'open';
-  const list = usePagedList<IncidentSummary>('/incidents', { state: show === 'all' ? undefined : 'open', sort: '-number', limit: 25 });
+  // "Open" includes the resolved ones: until the practice confirms the fix (or the reopen window
+  // closes it), each still asks something of them.
+  const list = usePagedList<IncidentSummary>('/incidents', { state: show === 'all' ? undefined : 'open,resolved', sort: '-number', limit: 25 });
+  const waiting = list.items.filter(awaitsConfirmation).length;
   const heading = usePageTitle('Your incidents');
   return (
     <>
@@ -42,15 +61,17 @@ export function CustomerIncidents() {
           <div className="field">
             <label htmlFor="portal-show">Show</label>
             <select id="portal-show" value={show} onChange={(e) => setParams(e.target.value === 'all' ? { show: 'all' } : {})}>
-              <option value="open">Open incidents</option>
+              <option value="open">Open, or waiting for you to confirm</option>
               <option value="all">Every incident</option>
             </select>
           </div>
         </form>
-        <ResultCount list={list} noun={['incident', 'incidents']} empty={show === 'all' ? 'Nothing has been reported yet.' : 'You have no open incidents.'} />
+        <ResultCount list={list} noun={['incident', 'incidents']} empty={show === 'all' ? 'Nothing has been reported yet.' : 'You have no open incidents.'}>
+          {waiting > 0 && ` ${waiting === 1 ? 'One is' : `${waiting} are`} resolved and waiting for you to confirm the fix.`}
+        </ResultCount>
         {list.items.length > 0 && (
           <div className="table-scroll" role="region" aria-label="Your incidents found" tabIndex={0}>
-            <ItemTable caption="Your organisation's incidents, newest first" columns={COLUMNS} items={list.items} rowKey={(i) => i.id} />
+            <ItemTable caption="Your organisation's incidents, newest first" columns={COLUMNS} items={list.items} rowKey={(i) => i.id} rowClassName={(i) => (awaitsConfirmation(i) ? 'portal__row--confirm' : undefined)} />
           </div>
         )}
         <ShowMore list={list} />

@@ -26,6 +26,12 @@ const ACTION_LABELS: Record<string, string> = {
   declared_major: 'Declared a major incident',
   linked: 'Linked to a major incident',
   children_linked: 'Incidents linked',
+  sla_warning: 'SLA warning',
+  sla_breached: 'SLA breached',
+  ola_warning: 'OLA warning',
+  ola_breached: 'OLA breached',
+  underpinning_warning: 'Underpinning contract warning',
+  underpinning_breached: 'Underpinning contract breached',
 };
 
 /** The journal records each note too; the note itself is shown, so its journal twin is not. */
@@ -47,10 +53,26 @@ interface Entry {
   node: ReactNode;
 }
 
+/** An instant as the journal stores it (ISO 8601, UTC), to be shown as a date and time. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 function changeValue(field: string, value: unknown): string {
   if (typeof value === 'string' && field === 'state') return stateLabel(value);
   if (typeof value === 'string' && field === 'resolutionCode') return resolutionLabel(value);
+  if (typeof value === 'string' && INSTANT.test(value)) return formatDateTime(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.length > 0 ? value.join(', ') : '—';
   return formatValue(value);
+}
+
+/**
+ * A changed field in words. Newer service level entries name their target in words already
+ * ("SLA resolution target breached"); older ones named the clock by id ("clock 140 breachedAt"),
+ * which says nothing to a reader: the entry's summary names the target.
+ */
+function changeLabel(field: string): string {
+  const oldClock = /^clock \d+ (warnedAt|breachedAt)$/.exec(field);
+  if (oldClock) return oldClock[1] === 'warnedAt' ? 'Warning reached' : 'Breached';
+  return field.includes(' ') ? field : fieldLabel(field);
 }
 
 /**
@@ -115,7 +137,7 @@ export function Timeline({ incidentId, journal, emails, refresh, heading = 'Time
             <ul className="changes">
               {shown.map((c) => (
                 <li key={c.field}>
-                  {fieldLabel(c.field)}: <span className="change-before">{changeValue(c.field, c.before)}</span> → <span className="change-after">{changeValue(c.field, c.after)}</span>
+                  {changeLabel(c.field)}: <span className="change-before">{changeValue(c.field, c.before)}</span> → <span className="change-after">{changeValue(c.field, c.after)}</span>
                 </li>
               ))}
             </ul>

@@ -9,7 +9,7 @@ import { formatDateTime } from '../labels.ts';
 import { BulkActions } from '../incidents/BulkActions.tsx';
 import { CustomerIncidents } from '../incidents/CustomerIncidents.tsx';
 import { DueCell, PriorityTag, StateTagFor } from '../incidents/bits.tsx';
-import { INCIDENT_STATES, stateLabel, type IncidentSettings, type IncidentSummary, type Team } from '../incidents/types.ts';
+import { INCIDENT_STATES, isOpenState, stateLabel, timeLeft, type IncidentSettings, type IncidentSummary, type Team } from '../incidents/types.ts';
 import { useLiveList } from '../incidents/useLiveList.ts';
 import type { Supplier } from '../network/types.ts';
 import { useSession } from '../session.tsx';
@@ -31,6 +31,9 @@ const SORTS = {
 const STATES = [['open', 'Open (not yet resolved)'], ...INCIDENT_STATES.map((s) => [s, stateLabel(s)] as const), ['all', 'Any state']] as const;
 
 const ASSIGNEES = { me: 'Assigned to me', none: 'Assigned to no one' };
+
+/** A queue row: the incident with its standing against its SLA targets, which only the queue reads. */
+type QueueRow = IncidentSummary & { slaBreached: boolean; responseDueAt: string | null };
 
 /** Open work is sorted by when its resolution target falls due; anything else by number. */
 function sortFor(filters: { sort: string; state: string }): string {
@@ -66,7 +69,7 @@ function Queue() {
     }),
     [filterKey], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const list = useLiveList<IncidentSummary>('/incidents', query);
+  const list = useLiveList<QueueRow>('/incidents', query);
   const settings = useResource<IncidentSettings>('/incident-settings');
   const teams = useResource<Page<Team>>(can('teams:read') ? '/teams' : null, { active: true, limit: 100 });
   const suppliers = useResource<Page<Supplier>>(desk && can('suppliers:read') ? '/suppliers' : null, { state: 'active', sort: 'name', limit: 100 });
@@ -84,7 +87,7 @@ function Queue() {
     else next.add(id);
     return next;
   });
-  const columns: Array<Column<IncidentSummary> | false> = [
+  const columns: Array<Column<QueueRow> | false> = [
     canWrite && {
       head: <input type="checkbox" aria-label="Select every incident shown" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(shown.map((i) => i.id)))} />,
       cell: (i) => <input type="checkbox" aria-label={`Select ${i.number}`} checked={selected.has(i.id)} onChange={() => toggle(i.id)} />,
@@ -119,7 +122,7 @@ function Queue() {
       ),
     },
     { head: 'With', cell: (i) => <WithWhom incident={i} /> },
-    { head: 'SLA due', cell: (i) => <DueCell dueAt={i.slaDueAt} state={i.state} now={now} /> },
+    { head: 'SLA due', cell: (i) => <SlaDue incident={i} now={now} /> },
     { head: 'Updated', cell: (i) => <time dateTime={i.updatedAt}>{formatDateTime(i.updatedAt)}</time>, className: 'nowrap' },
   ];
 
@@ -131,9 +134,18 @@ function Queue() {
           Incidents
         </h1>
         {desk && (
-          <Link className="button button--secondary" to="/incidents/major">
-            Major incident board
-          </Link>
+          <div>
+            {canWrite && (
+              <>
+                <Link className="button" to="/incidents/new">
+                  Log an incident
+                </Link>{' '}
+              </>
+            )}
+            <Link className="button button--secondary" to="/incidents/major">
+              Major incident board
+            </Link>
+          </div>
         )}
       </div>
       <FilterBar label="Incidents" filters={filters}>
@@ -185,6 +197,43 @@ function Queue() {
         </div>
       )}
       <ShowMore list={list} />
+    </>
+  );
+}
+
+/**
+ * The SLA deadlines that matter to the agent: while the incident is unanswered, its response
+ * target first (a P1's is minutes away while its resolution is hours off); then its resolution
+ * target. A breach the lines above do not show — a response given late, a target missed before
+ * the clock stopped — is marked too, so that no breached row reads as on time.
+ */
+function SlaDue({ incident: i, now }: { incident: QueueRow; now: number }) {
+  const open = isOpenState(i.state);
+  const response = open && i.responseDueAt ? timeLeft(i.responseDueAt, now) : null;
+  const resolutionLate = open && i.slaDueAt !== null && timeLeft(i.slaDueAt, now).level === 'breached';
+  return (
+    <>
+      {i.slaBreached && response?.level !== 'breached' && !resolutionLate && (
+        <>
+          <span className="tag tag--red">SLA breached</span>
+          <br />
+        </>
+      )}
+      {response && i.responseDueAt && (
+        <>
+          <span className={`due due--${response.level}`}>
+            {response.level === 'breached' ? <strong>Response breached: </strong> : <strong>Response due </strong>}
+            {response.level === 'breached' ? response.text.replace(/^Breached /, '') : response.text}
+            <br />
+            <time dateTime={i.responseDueAt} className="due__at">
+              {formatDateTime(i.responseDueAt)}
+            </time>
+          </span>
+          <br />
+          <span className="muted">Resolution: </span>
+        </>
+      )}
+      <DueCell dueAt={i.slaDueAt} state={i.state} now={now} />
     </>
   );
 }
