@@ -12,6 +12,8 @@ import { targetProblems, type PriorityMatrix, type Problem } from './priority-ma
 
 export const DEFINITION_KINDS = ['sla', 'ola', 'underpinning'] as const;
 export type DefinitionKind = (typeof DEFINITION_KINDS)[number];
+/** What people call each kind, in a sentence. */
+export const DEFINITION_KIND_NAMES: Record<DefinitionKind, string> = { sla: 'SLA', ola: 'OLA', underpinning: 'underpinning contract' };
 export const CLOCK_METRICS = ['response', 'resolution'] as const;
 export type ClockMetric = (typeof CLOCK_METRICS)[number];
 

@@ -5,6 +5,7 @@ import { changeSubject, planRecordClocks, recordEvent, startRecordClocks, viewOf
 export type { ClockPlan } from './engine.ts';
 import { clockRowsFromJson, clocksOfRecords } from './queries.ts';
 import { londonTime } from '../../domain/london-time.ts';
+import { DEFINITION_KIND_NAMES } from '../../domain/sla-definitions.ts';
 
 export { clocksJsonOf, clockWritesFor, type ClockWriteValues } from './queries.ts';
 
@@ -137,16 +138,13 @@ export const clockAlarms = {
   },
 };
 
-/** What people call each kind of clock. */
-export const CLOCK_KINDS: Record<string, string> = { sla: 'SLA', ola: 'OLA', underpinning: 'underpinning contract' };
-
 /**
  * A warning or breach as a sentence for an e-mail: which target, and when it falls due or was
  * breached, in London time. `metric` words the metric as the record's owner does (a request's
  * resolution is its fulfilment); `of` names the record.
  */
 export function alarmSentence(alarm: 'warning' | 'breach', clock: Pick<ClockView, 'kind' | 'metric' | 'dueAt' | 'breachedAt' | 'definition'>, words: { metric?: string; of?: string } = {}): string {
-  const what = `${CLOCK_KINDS[clock.kind] ?? clock.kind} ${words.metric ?? clock.metric} target (${clock.definition.name})${words.of ? ` of ${words.of}` : ''}`;
+  const what = `${DEFINITION_KIND_NAMES[clock.kind]} ${words.metric ?? clock.metric} target (${clock.definition.name})${words.of ? ` of ${words.of}` : ''}`;
   const at = alarm === 'breach' ? (clock.breachedAt ?? clock.dueAt) : clock.dueAt;
   const when = at ? ` at ${londonTime(at)}` : '';
   return alarm === 'breach' ? `The ${what} was breached${when}.` : `The ${what} falls due${when}.`;

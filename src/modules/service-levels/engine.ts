@@ -10,7 +10,7 @@ import {
   changeCalendar, isStopped, pause, readClock, reopen, resume, stop, stopReason, timersOf,
   type CalendarSnapshot, type StoredClock, type StoredClockReading, type StoredEvent,
 } from '../../domain/sla-timeline.ts';
-import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
+import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KIND_NAMES, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
 import { londonTime } from '../../domain/london-time.ts';
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
@@ -460,7 +460,8 @@ export class ClockBusyError extends Error {
   }
 }
 
-const LABEL: Record<string, string> = { sla: 'SLA', ola: 'OLA', underpinning: 'Underpinning contract' };
+/** A clock's kind at the start of a journal line ("Underpinning contract …"). */
+const kindWord = (kind: string) => DEFINITION_KIND_NAMES[kind as DefinitionKind].replace(/^./, (c) => c.toUpperCase());
 
 /**
  * Runs a clock's warning or breach job at `job.now`. The clock may have moved since the job was
@@ -502,7 +503,7 @@ export async function runAlarmJob(tx: Tx, ctx: AppContext, job: Job<{ clockId: n
   const subject = await findSubject(tx, row.record_type, row.record_id);
   const definition = await tx.selectFrom('sla_definition').select(['code', 'name']).where('id', '=', row.definition_id).executeTakeFirstOrThrow();
   const view = viewOf({ ...updated, definition_code: definition.code, definition_name: definition.name }, now);
-  const what = `${LABEL[row.kind]} ${row.metric} target (${row.priority}, ${hours(stored.targetMs)}, ${definition.code})`;
+  const what = `${kindWord(row.kind)} ${row.metric} target (${row.priority}, ${hours(stored.targetMs)}, ${definition.code})`;
   await ctx.journal.record(tx, SYSTEM_ACTOR, {
     // By kind (sla_, ola_, underpinning_): a customer reads the record's journal, and an internal
     // team's or a supplier's target is not theirs to see.
@@ -517,7 +518,7 @@ export async function runAlarmJob(tx: Tx, ctx: AppContext, job: Job<{ clockId: n
       alarm === 'warning'
         ? `${subject?.record_number ?? row.record_id}: ${what} reached its warning at ${londonTime(crossedAt)}${view.dueAt ? `; due ${londonTime(view.dueAt)}` : ''}`
         : `${subject?.record_number ?? row.record_id}: ${what} breached at ${londonTime(crossedAt)}`,
-    changes: [{ field: `${LABEL[row.kind]} ${row.metric} target ${alarm === 'warning' ? 'warning reached' : 'breached'}`, before: null, after: new Date(crossedAt).toISOString() }],
+    changes: [{ field: `${kindWord(row.kind)} ${row.metric} target ${alarm === 'warning' ? 'warning reached' : 'breached'}`, before: null, after: new Date(crossedAt).toISOString() }],
   });
   const listener = clockAlarms.listenerFor(row.record_type as ClockRecordType);
   if (listener) await listener(tx, ctx, { recordType: row.record_type as ClockRecordType, recordId: row.record_id, clock: view, alarm });

@@ -6,7 +6,8 @@ import { useResource } from '../hooks.ts';
 import { ciKindLabel } from '../network/labels.ts';
 import type { CiRef, ConfigurationItem, Supplier } from '../network/types.ts';
 import { useSession } from '../session.tsx';
-import { CATEGORIES, categoryLabel, isOpenState, levelLabel, RESOLUTION_CODES, resolutionLabel, stateLabel, type Incident, type IncidentSettings, type IncidentSummary, type Team } from './types.ts';
+import { isOpenState, levelLabel, RESOLUTION_CODES, resolutionLabel, stateLabel, type Incident, type IncidentSettings, type IncidentSummary, type Team } from './types.ts';
+import { CategoryOptions } from './bits.tsx';
 import { useWrite } from './useWrite.ts';
 import { TeamFields } from './TeamFields.tsx';
 
@@ -380,11 +381,7 @@ export function DetailsForm({ incident, etag, onDone, onReload }: ActionProps) {
           <Field id="details-category" label="Category" error={write.message('category')}>
             {(p) => (
               <select {...p} value={draft.category} onChange={set('category')}>
-                {CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {categoryLabel(c)}
-                  </option>
-                ))}
+                <CategoryOptions />
               </select>
             )}
           </Field>

@@ -8,7 +8,8 @@ import type { CiRef, Site } from '../network/types.ts';
 import { useSession } from '../session.tsx';
 import type { User } from '../types.ts';
 import { CiChooser, keepFormUnsent, LookupStatus, useLookup } from './Actions.tsx';
-import { CATEGORIES, categoryLabel, levelLabel, type Incident, type IncidentSettings, type Team } from './types.ts';
+import { levelLabel, type Incident, type IncidentSettings, type Team } from './types.ts';
+import { CategoryOptions } from './bits.tsx';
 import { TeamFields } from './TeamFields.tsx';
 import './incidents.css';
 
@@ -212,11 +213,7 @@ function LogForm() {
             <Field id="log-category" label="Category" error={message('category')}>
               {(p) => (
                 <select {...p} value={category} onChange={(e) => setCategory(e.target.value)}>
-                  {CATEGORIES.map((c) => (
-                    <option key={c} value={c}>
-                      {categoryLabel(c)}
-                    </option>
-                  ))}
+                <CategoryOptions />
                 </select>
               )}
             </Field>

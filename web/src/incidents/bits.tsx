@@ -1,5 +1,5 @@
 import { formatDateTime } from '../labels.ts';
-import { customerStateLabel, isOpenState, stateColour, stateLabel, timeLeft } from './types.ts';
+import { CATEGORIES, categoryLabel, customerStateLabel, isOpenState, stateColour, stateLabel, timeLeft } from './types.ts';
 
 /** An incident's state as a tag; the word carries the meaning, the colour only helps. */
 export function StateTagFor({ state, customer = false }: { state: string; customer?: boolean }) {
@@ -33,5 +33,18 @@ export function DueCell({ dueAt, state, now }: { dueAt: string | null; state: st
         {formatDateTime(dueAt)}
       </time>
     </span>
+  );
+}
+
+/** The incident categories as a select's options. */
+export function CategoryOptions() {
+  return (
+    <>
+      {CATEGORIES.map((c) => (
+        <option key={c} value={c}>
+          {categoryLabel(c)}
+        </option>
+      ))}
+    </>
   );
 }
