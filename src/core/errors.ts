@@ -33,6 +33,9 @@ export const problems = {
     new Problem(400, 'validation', 'The request is not valid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors),
   unprocessable: (field: string, message: string) =>
     new Problem(422, 'unprocessable', 'The request cannot be carried out', `${field}: ${message}`, [{ field, message }]),
+  /** Several fields at fault at once, each named with what is wrong with it. */
+  unprocessableFields: (errors: FieldError[]) =>
+    new Problem(422, 'unprocessable', 'The request cannot be carried out', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors),
   unauthorized: (detail = 'Sign in or present an API token.') => new Problem(401, 'unauthorized', 'Not signed in', detail),
   forbidden: (detail = 'Your role does not allow this.') => new Problem(403, 'forbidden', 'Not allowed', detail),
   /** Also what a record outside the caller's scope answers, so its existence is never revealed. */

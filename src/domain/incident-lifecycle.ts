@@ -60,7 +60,12 @@ export interface TransitionFacts {
   hasResolutionNotes?: boolean;
 }
 
-export interface Refusal { field: string; message: string }
+export interface Refusal {
+  field: string;
+  message: string;
+  /** Other fields the same move lacks, so that one answer names everything to put right. */
+  also?: Array<{ field: string; message: string }>;
+}
 
 /** Why a move cannot be made, naming the field at fault; null when it may. */
 export function transitionRefusal(f: TransitionFacts): Refusal | null {
@@ -79,9 +84,14 @@ export function transitionRefusal(f: TransitionFacts): Refusal | null {
   }
   if (f.to === 'assigned' && !f.hasTeam) return { field: 'teamId', message: 'assign the incident to a team' };
   if (f.to === 'pending_supplier' && !f.hasSupplier) return { field: 'supplierId', message: 'hand the incident to a supplier' };
-  if (f.to === 'resolved' && !f.resolutionCode) return { field: 'resolutionCode', message: 'say how the incident was resolved' };
-  // The record of a resolution is what an auditor and the next agent read: a code alone says too little.
-  if (f.to === 'resolved' && !f.hasResolutionNotes) return { field: 'resolutionNotes', message: 'say what was done to resolve it' };
+  if (f.to === 'resolved') {
+    // The record of a resolution is what an auditor and the next agent read: a code alone says too little.
+    const missing = [
+      ...(f.resolutionCode ? [] : [{ field: 'resolutionCode', message: 'say how the incident was resolved' }]),
+      ...(f.hasResolutionNotes ? [] : [{ field: 'resolutionNotes', message: 'say what was done to resolve it' }]),
+    ];
+    if (missing.length > 0) return { ...missing[0]!, ...(missing.length > 1 ? { also: missing.slice(1) } : {}) };
+  }
   if (f.to === 'cancelled' && !f.hasNote) return { field: 'note', message: 'say why the incident is cancelled' };
   // Waiting on the customer stops the clock, so it needs something the customer can answer.
   if (f.to === 'pending_customer' && !f.hasNote) return { field: 'note', message: 'ask the caller the question the incident waits on' };

@@ -89,6 +89,29 @@ describe('bad input', () => {
     assert.equal(listed.status, 200, 'a number in a query string is read from its text');
   });
 
+  test('a value outside a fixed list is refused with the list, wherever it is', async () => {
+    const grouped = await admin.get('/api/v1/sla-compliance?groupBy=team');
+    assertProblem(grouped, 400);
+    assert.deepEqual(grouped.body.errors, [{ field: 'query.groupBy', message: 'must be one of priority, definition' }]);
+    const kind = await admin.post('/api/v1/organisations', { odsCode: 'ZZB01', name: 'Castle Surgery', kind: 'castle' });
+    assertProblem(kind, 400);
+    assert.match(kind.body.errors.find((e: { field: string }) => e.field === 'kind').message, /^must be one of network_provider, region, .*gp_practice, .*other$/);
+  });
+
+  test('a code of the wrong form is refused in words, never with the regular expression', async () => {
+    const before = await journalSize(env);
+    const definition = await admin.post('/api/v1/sla-definitions', {
+      code: 'sla gold', name: 'Gold', kind: 'sla', recordType: 'incident', calendar: '24x7', targets: [{ priority: 'P1', resolutionMinutes: 240 }],
+    });
+    assertProblem(definition, 400);
+    const message = 'must be 2 to 40 upper-case letters, digits and hyphens, not starting with a hyphen, like SLA-GOLD or FTTP-330';
+    assert.deepEqual(definition.body.errors.filter((e: { field: string }) => e.field === 'code'), [{ field: 'code', message }]);
+    assert.doesNotMatch(JSON.stringify(definition.body), /\^\[A-Z/, 'no regular expression');
+    const product = await admin.post('/api/v1/products', { code: '-FTTP', name: 'Fibre', kind: 'connection', serviceClassCode: 'GOLD', requiresApproval: false });
+    assert.deepEqual(product.body.errors.filter((e: { field: string }) => e.field === 'code'), [{ field: 'code', message }], 'the same form reads the same everywhere');
+    assert.equal(await journalSize(env), before, 'nothing written');
+  });
+
 
   test('any JSON value posted to any create route gets a 4xx, never a 5xx, and writes nothing when refused', async () => {
     const creates = env.app.routeTable.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.url !== '/api/v1/session');

@@ -102,6 +102,94 @@ test('incidents stand at every state, worked by the demonstration teams, users a
   assert.ok(handed.body.items.length > 0 && handed.body.items.every((i: { supplier: { code: string } }) => i.supplier.code === 'PENNINE'));
 });
 
+test('the incidents happened over the last working days, each step journalled at its own time', async () => {
+  const spread = await sql<{ n: number; late: number; days: number }>`select count(*)::int as n,
+      count(*) filter (where created_at > now() or updated_at > now())::int as late,
+      count(distinct (created_at at time zone 'Europe/London')::date)::int as days
+    from incident`.execute(env.rt.db);
+  const { n, late, days } = spread.rows[0]!;
+  assert.ok(n > 0);
+  assert.equal(late, 0, 'nothing is stamped after the demonstration loaded');
+  assert.ok(days >= 3, `logged on ${days} different days`);
+  // The journal and the records agree: the entry of each step is at the record's own time for it.
+  const disagree = await sql<{ number: string; action: string; record: Date; journal: Date }>`
+    select i.number, j.action, i.created_at as record, j.at as journal from incident i join journal j on j.entity_type = 'incident' and j.entity_id = i.id::text and j.action = 'logged' where j.at <> i.created_at
+    union all
+    select i.number, 'resolved', i.resolved_at, (select max(j.at) from journal j where j.entity_type = 'incident' and j.entity_id = i.id::text and j.action = 'resolved')
+      from incident i where i.resolved_at is not null and i.resolved_at is distinct from (select max(j.at) from journal j where j.entity_type = 'incident' and j.entity_id = i.id::text and j.action = 'resolved')
+    union all
+    select i.number, 'closed', i.closed_at, (select max(j.at) from journal j where j.entity_type = 'incident' and j.entity_id = i.id::text and j.action in ('closed', 'confirmed'))
+      from incident i where i.closed_at is not null and i.closed_at is distinct from (select max(j.at) from journal j where j.entity_type = 'incident' and j.entity_id = i.id::text and j.action in ('closed', 'confirmed'))
+    union all
+    -- The last thing a person did to each incident is when it was last updated (the clocks' own alarms come later, from the job worker).
+    select i.number, 'last change', i.updated_at, (select max(j.at) from journal j where j.entity_type = 'incident' and j.entity_id = i.id::text and j.action not like '%warning' and j.action not like '%breached')
+      from incident i where i.updated_at is distinct from (select max(j.at) from journal j where j.entity_type = 'incident' and j.entity_id = i.id::text and j.action not like '%warning' and j.action not like '%breached')
+    union all
+    select i.number, 'note', n.created_at, null from incident_note n join incident i on i.id = n.incident_id where n.created_at < i.created_at or n.created_at > i.updated_at
+    union all
+    select i.number, 'clock', c.started_at, null from sla_clock c join incident i on i.id = c.record_id where c.record_type = 'incident' and (c.started_at < i.created_at or c.started_at > i.updated_at or c.created_at <> c.started_at)`.execute(env.rt.db);
+  assert.deepEqual(disagree.rows, []);
+});
+
+test('the clocks have run: open incidents have used business time, some are past their warning, some breached', async () => {
+  // The job worker fires, on the real time, the warnings and breaches that fell due in that history.
+  await env.rt.jobs!.holding(() => env.rt.jobs!.drain());
+  const clocks = await sql<{ warned: number; breached: number; breach_entries: number }>`select
+      (select count(*)::int from sla_clock where record_type = 'incident' and kind = 'sla' and warned_at is not null) as warned,
+      (select count(*)::int from sla_clock where record_type = 'incident' and kind = 'sla' and breached_at is not null) as breached,
+      (select count(*)::int from journal where entity_type = 'incident' and action = 'sla_breached') as breach_entries`.execute(env.rt.db);
+  const c = clocks.rows[0]!;
+  assert.ok(c.warned >= 1 && c.breached >= 1 && c.breach_entries >= 1, JSON.stringify(c));
+
+  const anonymous = new ApiClient(env.app);
+  const login = await anonymous.post('/api/v1/session', { username: 'agent', password: PASSWORD });
+  const agent = new ApiClient(env.app, { cookie: String(login.headers['set-cookie']).split(';')[0]! });
+  const open = await agent.get('/api/v1/incidents?state=open&limit=200');
+  assert.ok(open.body.items.some((i: { slaBreached: boolean }) => i.slaBreached), 'the queue shows breaches');
+  assert.ok(open.body.items.some((i: { slaBreached: boolean }) => !i.slaBreached), 'and incidents within their targets');
+  const states = new Set<string>();
+  let counted = 0;
+  for (const item of open.body.items) {
+    const incident = await agent.get(`/api/v1/incidents/${item.id}`);
+    for (const clock of incident.body.clocks as Array<{ kind: string; metric: string; state: string; elapsedBusinessMs: number }>) {
+      if (clock.kind !== 'sla' || clock.metric !== 'resolution') continue;
+      states.add(clock.state);
+      if (clock.elapsedBusinessMs > 0) counted++;
+    }
+  }
+  assert.ok(counted >= 10, `${counted} open incidents' SLA clocks have counted business time`);
+  assert.ok(states.has('warning') && states.has('breached'), [...states].join(', '));
+});
+
+test('service requests of every kind stand in several states, approved, rejected and worked through their tasks', async () => {
+  const byState = Object.fromEntries((await sql<{ state: string; n: number }>`select state, count(*)::int as n from service_request group by state`.execute(env.rt.db)).rows.map((r) => [r.state, r.n]));
+  for (const state of ['awaiting_approval', 'approved', 'rejected', 'submitted', 'in_fulfilment', 'fulfilled', 'cancelled']) assert.ok(byState[state] > 0, `no ${state} request: ${JSON.stringify(byState)}`);
+  const kinds = (await sql<{ kind: string }>`select distinct kind from service_request order by kind`.execute(env.rt.db)).rows.map((r) => r.kind);
+  assert.deepEqual(kinds, ['access', 'bandwidth_upgrade', 'cease', 'move', 'new_connection']);
+  const facts = (await sql<{ decided: number; done: number; open_assigned: number; clocks: number; late: number; journal_disagrees: number; customer: number }>`select
+      (select count(*)::int from service_request where approved_by is not null and approved_at is not null) as decided,
+      (select count(*)::int from request_task where state = 'done' and completed_at is not null) as done,
+      (select count(*)::int from request_task where state = 'open' and team_id is not null) as open_assigned,
+      (select count(distinct record_id)::int from sla_clock where record_type = 'service_request') as clocks,
+      (select count(*)::int from service_request where created_at > now() or updated_at > now()) as late,
+      (select count(*)::int from service_request r join journal j on j.entity_type = 'service_request' and j.entity_id = r.id::text and j.action = 'created' where j.at <> r.created_at) as journal_disagrees,
+      (select count(*)::int from service_request r join app_user u on u.id = r.requester_id and u.username = 'practice') as customer`.execute(env.rt.db)).rows[0]!;
+  assert.ok(facts.decided >= 3 && facts.done >= 3 && facts.open_assigned >= 2 && facts.customer >= 3, JSON.stringify(facts));
+  assert.equal(facts.clocks, Object.values(byState).reduce((a, b) => a + b, 0), 'every request has its service level clocks');
+  assert.equal(facts.late, 0);
+  assert.equal(facts.journal_disagrees, 0);
+  // Fulfilled, it closes by itself only days after the demonstration starts.
+  const fulfilled = await sql<{ closes_at: Date }>`select closes_at from service_request where state = 'fulfilled'`.execute(env.rt.db);
+  assert.ok(fulfilled.rows.every((r) => r.closes_at.getTime() > Date.now()));
+
+  const anonymous = new ApiClient(env.app);
+  const login = await anonymous.post('/api/v1/session', { username: 'practice', password: PASSWORD });
+  const practice = new ApiClient(env.app, { cookie: String(login.headers['set-cookie']).split(';')[0]! });
+  const theirs = await practice.get('/api/v1/service-requests?limit=200');
+  assert.equal(theirs.status, 200);
+  assert.ok(theirs.body.items.length >= 3 && theirs.body.items.every((r: { organisation: { odsCode: string } }) => r.organisation.odsCode === 'A81001'));
+});
+
 test('everything the demonstration wrote is in an intact audit chain', async () => {
   await chainAll(env.rt.db);
   const verdict = await verifyChain(env.rt.db, env.config.auditKey);

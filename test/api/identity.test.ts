@@ -80,7 +80,7 @@ describe('signing in with a local account', () => {
       ['created', 'sign_in_failed', 'signed_in'],
     );
     assert.match(entries[1]!.summary, new RegExp(address.replace(/\./g, '\\.')));
-    assert.equal(entries[2]!.actor_name, user.username);
+    assert.equal(entries[2]!.actor_name, user.display_name, 'named as people know them; actor_id leads to the account');
     assert.deepEqual((await journal(ghost)).map((e) => e.action), ['sign_in_failed'], 'failures on unknown accounts too');
     // And the administrator reads it through the API.
     const viaApi = await admin.get(`/api/v1/users/${user.id}/journal`);

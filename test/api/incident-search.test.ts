@@ -124,3 +124,36 @@ describe('search finds every match, newest first, whichever way it looks', () =>
     assert.deepEqual(await searchAll(desk, 'the and of'), []);
   });
 });
+
+describe("a site's name finds its incidents", () => {
+  let place: string;
+  const made: { atSite: number[]; mentioning: number[] } = { atSite: [], mentioning: [] };
+  let otherPractice: { id: number };
+
+  before(async () => {
+    place = uniqueWord('Zqmoor');
+    const practice = await makeOrganisation(env, { name: `${place} Practice` });
+    const surgery = await makeSite(env, practice.ods_code, { name: `The ${place} Surgery` });
+    const own = await makeOrganisation(env, { name: 'Another Practice' });
+    otherPractice = await makeSite(env, own.ods_code, { name: 'Another Practice Main Site' });
+    for (let i = 0; i < 3; i++) made.atSite.push((await logIncident({ title: `Slow connection in the afternoons ${i}` }, surgery)).id);
+    // Its name in an incident's own words, at another site: found by its words, as before.
+    made.mentioning.push((await logIncident({ title: `Line to ${place} cut by roadworks` }, otherPractice)).id);
+    for (let i = 0; i < 3; i++) await logIncident({ title: 'Printer offline in the dispensary' });
+  });
+
+  test('the desk finds the incidents logged at a site by its name, whatever their titles say, by either plan', async () => {
+    const expected = newestFirst([...made.atSite, ...made.mentioning]);
+    assert.deepEqual(await searchAll(desk, place, '&limit=2'), expected, 'pages of two (a walk)');
+    assert.deepEqual(await searchAll(desk, place), expected, 'one page (the indexes)');
+    assert.deepEqual(await searchAll(desk, `The ${place} Surgery`), newestFirst(made.atSite), "the site's whole name");
+    assert.deepEqual(await searchAll(desk, `"${place} surgery"`, '&limit=1'), newestFirst(made.atSite), 'a phrase of it');
+    assert.deepEqual(await searchAll(desk, `${place} surgery`, `&siteId=${otherPractice.id}`), [], 'the queue filters still narrow them');
+  });
+
+  test('every word counts, as for the incident’s own words; and a customer never finds another organisation’s incidents by its site', async () => {
+    assert.deepEqual(await searchAll(desk, `${place} printer`), [], 'a site named by one word and an incident by the other is no match');
+    assert.deepEqual(await searchAll(customer, place, '&limit=1'), []);
+    assert.deepEqual(await searchAll(customer, place), []);
+  });
+});

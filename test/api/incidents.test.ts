@@ -260,9 +260,14 @@ describe('the lifecycle', () => {
     const refused = await move(incident.id, 'closed');
     assert.equal(refused.status, 422);
     assert.equal(refused.body.errors[0].field, 'to');
-    const noCode = await move(incident.id, 'resolved');
-    assert.equal(noCode.status, 422);
-    assert.equal(noCode.body.errors[0].field, 'resolutionCode');
+    const bare = await move(incident.id, 'resolved');
+    assert.equal(bare.status, 422);
+    assert.deepEqual(bare.body.errors, [
+      { field: 'resolutionCode', message: 'say how the incident was resolved' },
+      { field: 'resolutionNotes', message: 'say what was done to resolve it' },
+    ], 'a resolution with neither names both');
+    const noCode = await move(incident.id, 'resolved', desk, { resolutionNotes: 'Restarted the router.' });
+    assert.deepEqual([noCode.status, noCode.body.errors], [422, [{ field: 'resolutionCode', message: 'say how the incident was resolved' }]]);
     const noNotes = await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk' });
     assert.equal(noNotes.status, 422);
     assert.deepEqual(noNotes.body.errors, [{ field: 'resolutionNotes', message: 'say what was done to resolve it' }]);

@@ -216,10 +216,10 @@ describe('calendars and definitions', () => {
 // ---- clocks through the contract, with fixed instants ----------------------------------------------
 
 describe('clocks on a record', () => {
-  test('a P2 incident on office hours: response in 30 minutes, resolution in 8 hours, the due time copied for the queue', async () => {
+  test('a P2 incident on office hours: response in 30 minutes, resolution in 8 hours, the next due time copied for the queue', async () => {
     const s = subject();
     const summary = await start(s, at('2026-06-08T08:00Z')); // Monday 09:00 BST
-    assert.equal(iso(summary.resolutionDueAt), '2026-06-08T16:00:00.000Z');
+    assert.equal(iso(summary.nextDueAt), '2026-06-08T08:30:00.000Z', 'the response falls due first');
     const clocks = await clocksAt(s, at('2026-06-08T11:00Z'));
     assert.equal(clocks.length, 2);
     const response = one(clocks, 'sla', 'response');
@@ -232,8 +232,10 @@ describe('clocks on a record', () => {
     );
     assert.deepEqual(await timers(resolution.id), { warning: '2026-06-08T14:00:00.000Z', breach: '2026-06-08T16:00:00.001Z' });
     const again = await start(s, at('2026-06-08T08:05Z'));
-    assert.equal(iso(again.resolutionDueAt), '2026-06-08T16:00:00.000Z');
+    assert.equal(iso(again.nextDueAt), '2026-06-08T08:30:00.000Z');
     assert.equal((await clocksAt(s, at('2026-06-08T11:00Z'))).length, 2, 'starting again adds no clocks');
+    const answered = await signal(s, 'responded', at('2026-06-08T11:00Z'));
+    assert.equal(iso(answered.nextDueAt), '2026-06-08T16:00:00.000Z', 'answered (late), the resolution falls due next');
   });
 
   test('pending customer over a weekend: paused Friday 17:00 to Monday 09:00, due Monday 14:00 rather than 11:30', async () => {
@@ -241,29 +243,49 @@ describe('clocks on a record', () => {
     await start(s, at('2026-06-12T13:00Z')); // Friday 14:00 BST
     await signal(s, 'responded', at('2026-06-12T13:05Z'));
     const paused = await signal(s, 'paused', at('2026-06-12T16:00Z'));
-    assert.equal(paused.resolutionDueAt, null, 'no due time while waiting on the customer');
+    assert.equal(paused.nextDueAt, null, 'no due time while waiting on the customer');
     const saturday = one(await clocksAt(s, at('2026-06-13T12:00Z')), 'sla', 'resolution');
     assert.deepEqual([saturday.state, saturday.elapsedBusinessMs, saturday.dueAt], ['paused', 3 * HOUR, null]);
     assert.deepEqual(await timers(saturday.id), { warning: null, breach: null }, 'a paused clock needs no timer');
     const resumed = await signal(s, 'resumed', at('2026-06-15T08:00Z'));
-    assert.equal(iso(resumed.resolutionDueAt), '2026-06-15T13:00:00.000Z');
+    assert.equal(iso(resumed.nextDueAt), '2026-06-15T13:00:00.000Z');
     const monday = one(await clocksAt(s, at('2026-06-15T09:00Z')), 'sla', 'resolution');
     assert.deepEqual([monday.state, monday.elapsedBusinessMs, monday.pausedMs], ['running', 4 * HOUR, 64 * HOUR]);
     assert.deepEqual(await timers(monday.id), { warning: '2026-06-15T11:00:00.000Z', breach: '2026-06-15T13:00:00.001Z' });
     assert.equal(one(await clocksAt(s, at('2026-06-15T09:00Z')), 'sla', 'response').state, 'met');
   });
 
+  test('the next due time is the earliest running SLA target: not a team’s OLA, and none while paused, even past a breached response', async () => {
+    const team = await makeTeam(env);
+    const created = await admin.post('/api/v1/sla-definitions', {
+      code: uniqueCode('OLA'), name: `OLA for ${team.code}`, kind: 'ola', recordType: 'incident', teamCode: team.code, calendar: 'office-hours',
+      targets: ['P1', 'P2', 'P3', 'P4', 'P5'].map((priority) => ({ priority, responseMinutes: 5, resolutionMinutes: 60 })),
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const s = subject({ teamId: team.id });
+    const started = await start(s, at('2026-06-08T08:00Z')); // Monday 09:00 BST, P2
+    assert.equal(iso(started.nextDueAt), '2026-06-08T08:30:00.000Z', 'the SLA response, not the team’s own 5-minute response');
+    const paused = await signal(s, 'paused', at('2026-06-08T09:00Z'));
+    assert.equal(one(await clocksAt(s, at('2026-06-08T09:00Z')), 'sla', 'response').state, 'breached');
+    assert.equal(paused.nextDueAt, null, 'waiting on the customer, even with its response breached');
+    const resumed = await signal(s, 'resumed', at('2026-06-08T10:00Z'));
+    assert.equal(iso(resumed.nextDueAt), '2026-06-08T08:30:00.000Z', 'running again: the breached response, in the past, is still first');
+  });
+
   test('bank holidays: 8 hours from Thursday 2 April 2026 17:00 BST skip Good Friday, the weekend and Easter Monday', async () => {
     const s = subject();
     const summary = await start(s, at('2026-04-02T16:00Z'));
-    assert.equal(iso(summary.resolutionDueAt), '2026-04-07T13:30:00.000Z', 'Tuesday 14:30 BST');
+    assert.equal(iso(summary.nextDueAt), '2026-04-02T16:30:00.000Z', 'the response first: Thursday 17:30 BST');
+    const answered = await signal(s, 'responded', at('2026-04-02T16:10Z'));
+    assert.equal(iso(answered.nextDueAt), '2026-04-07T13:30:00.000Z', 'then the resolution: Tuesday 14:30 BST');
   });
 
   test('the spring change: a P1 raised 23:00 GMT on Saturday 28 March 2026 is due at 05:00 BST, five hours later', async () => {
     const s = subject({ priority: 'P1' });
     const summary = await start(s, at('2026-03-28T23:00Z'));
-    assert.equal(iso(summary.resolutionDueAt), '2026-03-29T04:00:00.000Z');
+    assert.equal(iso(summary.nextDueAt), '2026-03-28T23:15:00.000Z', 'the 15-minute response falls due first');
     const clocks = await clocksAt(s, at('2026-03-29T03:00Z'));
+    assert.equal(one(clocks, 'sla', 'resolution').dueAt, '2026-03-29T04:00:00.000Z');
     assert.equal(one(clocks, 'sla', 'resolution').calendar, '24x7');
     assert.equal(one(clocks, 'sla', 'resolution').elapsedBusinessMs, 4 * HOUR);
     assert.equal(one(clocks, 'sla', 'response').dueAt, '2026-03-28T23:15:00.000Z');
@@ -275,10 +297,10 @@ describe('clocks on a record', () => {
     await signal(p3, 'responded', at('2026-06-08T08:30Z'));
     const p2 = { ...p3, priority: 'P2' };
     const second = await change(p3, p2, at('2026-06-08T10:00Z'));
-    assert.equal(iso(second.resolutionDueAt), '2026-06-08T16:00:00.000Z', '2 of 8 hours used: due at 17:00 BST');
+    assert.equal(iso(second.nextDueAt), '2026-06-08T16:00:00.000Z', '2 of 8 hours used: due at 17:00 BST');
     const p1 = { ...p3, priority: 'P1' };
     const third = await change(p2, p1, at('2026-06-08T11:00Z'));
-    assert.equal(iso(third.resolutionDueAt), '2026-06-08T13:00:00.000Z', '3 of 5 hours used, then round the clock');
+    assert.equal(iso(third.nextDueAt), '2026-06-08T13:00:00.000Z', '3 of 5 hours used, then round the clock');
     const clocks = await clocksAt(p3, at('2026-06-08T12:00Z'));
     const resolution = one(clocks, 'sla', 'resolution');
     assert.equal(clocks.length, 2, 'retargeted, not replaced');
@@ -383,12 +405,12 @@ describe('clocks on a record', () => {
     await start(s, at('2026-06-08T08:00Z'));
     await signal(s, 'responded', at('2026-06-08T08:05Z'));
     const resolved = await signal(s, 'resolved', at('2026-06-08T11:00Z'));
-    assert.equal(resolved.resolutionDueAt, null);
+    assert.equal(resolved.nextDueAt, null);
     const met = one(await clocksAt(s, at('2026-06-08T12:00Z')), 'sla', 'resolution');
     assert.deepEqual([met.state, met.elapsedBusinessMs], ['met', 3 * HOUR]);
     assert.deepEqual(await timers(met.id), { warning: null, breach: null });
     const reopened = await signal(s, 'reopened', at('2026-06-09T08:00Z'));
-    assert.equal(iso(reopened.resolutionDueAt), '2026-06-09T13:00:00.000Z', '5 hours left from Tuesday 09:00 BST');
+    assert.equal(iso(reopened.nextDueAt), '2026-06-09T13:00:00.000Z', '5 hours left from Tuesday 09:00 BST');
     const clocks = await clocksAt(s, at('2026-06-09T09:00Z'));
     assert.equal(clocks.length, 2, 'the same clock runs again, no new one');
     const running = one(clocks, 'sla', 'resolution');
@@ -411,8 +433,9 @@ describe('clocks on a record', () => {
     const productId = (await env.rt.db.selectFrom('product').select('id').where('code', '=', product.code).executeTakeFirstOrThrow()).id;
     const gold = subject({ productId });
     const summary = await start(gold, at('2026-06-13T10:00Z'));
-    assert.equal(iso(summary.resolutionDueAt), '2026-06-13T14:00:00.000Z', 'four hours round the clock, on a Saturday');
-    assert.equal(one(await clocksAt(gold, at('2026-06-13T10:00Z')), 'sla', 'resolution').definition.code, code);
+    assert.equal(iso(summary.nextDueAt), '2026-06-13T10:10:00.000Z', 'its 10-minute response');
+    const resolution = one(await clocksAt(gold, at('2026-06-13T10:00Z')), 'sla', 'resolution');
+    assert.deepEqual([resolution.definition.code, resolution.dueAt], [code, '2026-06-13T14:00:00.000Z'], 'four hours round the clock, on a Saturday');
     const plain = subject();
     await start(plain, at('2026-06-13T10:00Z'));
     assert.equal(one(await clocksAt(plain, at('2026-06-13T10:00Z')), 'sla', 'resolution').definition.code, 'INCIDENT-STANDARD');
@@ -430,9 +453,9 @@ describe('clocks on a record', () => {
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const s = subject({ organisationId: customerOrg.id });
-    const summary = await start(s, at('2026-06-08T08:00Z'));
-    assert.equal(iso(summary.resolutionDueAt), '2026-06-08T16:00:00.000Z', '09:00 to 17:00 BST');
-    await signal(s, 'responded', at('2026-06-08T08:10Z'));
+    assert.equal(iso((await start(s, at('2026-06-08T08:00Z'))).nextDueAt), '2026-06-08T08:30:00.000Z', 'the response first');
+    const answered = await signal(s, 'responded', at('2026-06-08T08:10Z'));
+    assert.equal(iso(answered.nextDueAt), '2026-06-08T16:00:00.000Z', '09:00 to 17:00 BST');
     const before = one(await clocksAt(s, at('2026-06-08T10:00Z')), 'sla', 'resolution');
     assert.equal(before.definition.code, code);
 
@@ -450,7 +473,7 @@ describe('clocks on a record', () => {
     const s = subject();
     await start(s, at('2026-06-08T08:00Z'));
     const summary = await signal(s, 'cancelled', at('2026-06-08T09:00Z'));
-    assert.equal(summary.resolutionDueAt, null);
+    assert.equal(summary.nextDueAt, null);
     const clocks = await clocksAt(s, at('2026-06-08T20:00Z'));
     assert.deepEqual(clocks.map((c) => c.state), ['cancelled', 'cancelled']);
     for (const clock of clocks) assert.deepEqual(await timers(clock.id), { warning: null, breach: null });
@@ -534,7 +557,7 @@ describe('warning and breach jobs', () => {
         await startClocks(tx, rt, s, at('2026-06-13T10:00Z'));
         return recordClockEvent(tx, rt, s, 'responded', at('2026-06-13T10:05Z'));
       });
-      assert.equal(iso(started.resolutionDueAt), '2026-06-13T15:00:00.000Z', 'P1: 5 hours round the clock');
+      assert.equal(iso(started.nextDueAt), '2026-06-13T15:00:00.000Z', 'P1: 5 hours round the clock');
       await new JobWorker(rt, { pollMs: 3_600_000 }).drain({ now: at('2026-06-13T13:45Z') });
       assert.deepEqual(await actions(rt), ['sla_warning']);
       await rt.close();

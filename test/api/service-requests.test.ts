@@ -431,7 +431,7 @@ describe('service requests', () => {
     assert.equal(badState.status, 400);
     assert.equal(badState.body.errors[0].field, 'query.state');
 
-    // Sorted by when the fulfilment target falls due, soonest first; a request with none sorts last.
+    // Sorted by when the next SLA target falls due, soonest first; a request with none sorts last.
     await sql`update service_request set sla_due_at = now() - interval '1 hour' where id = ${b.id}`.execute(env.rt.db);
     await sql`update service_request set sla_due_at = 'infinity' where id = ${a.id}`.execute(env.rt.db);
     const due = await desk.get(`${BASE}?q=${tag}&sort=slaDueAt`);

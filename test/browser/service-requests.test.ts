@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { type Browser, type Page } from 'playwright-core';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { makeOrganisation, makeUser, TEST_PASSWORD, uniqueCode } from '../helpers/factories.ts';
-import { makeSite } from '../helpers/network-fixtures.ts';
+import { makeProduct, makeServiceClass, makeSite } from '../helpers/network-fixtures.ts';
 import { requestSettings } from '../../src/modules/service-requests/settings.ts';
 import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
 const pageErrors: string[] = [];
+const products: Record<'fibre' | 'fttp' | 'withdrawn', { code: string; name: string }> = {} as never;
 
 before(async () => {
   env = await testEnv({ web: true, listen: true });
@@ -29,6 +30,11 @@ before(async () => {
   await makeUser(env, { username: 'cal.byrne', roles: ['change_approver'], password: TEST_PASSWORD });
   await makeUser(env, { username: 'sam.okafor', roles: ['service_desk_agent'], password: TEST_PASSWORD });
   await makeUser(env, { username: 'maya.patel', roles: ['service_manager'], password: TEST_PASSWORD });
+  const serviceClass = await makeServiceClass(env);
+  // Both need an approver, so asking for one orders nothing yet (no supplier prices are needed).
+  products.fibre = await makeProduct(env, serviceClass.code, { code: uniqueCode('EF-'), name: 'Ethernet fibre 1 Gbit/s', accessTechnology: 'ethernet_fibre', requiresApproval: true });
+  products.fttp = await makeProduct(env, serviceClass.code, { code: uniqueCode('FTTP-'), name: 'FTTP 330/50', accessTechnology: 'fttp', requiresApproval: true });
+  products.withdrawn = await makeProduct(env, serviceClass.code, { code: uniqueCode('ADSL-'), name: 'ADSL 8 Mbit/s', accessTechnology: 'adsl', state: 'withdrawn' });
 });
 
 after(async () => {
@@ -176,6 +182,30 @@ describe('service requests', () => {
     await region.getByRole('status').filter({ hasText: 'closes by itself 10 days after it was fulfilled' }).waitFor();
     requestSettings.forget(env.rt.db);
     assert.equal((await requestSettings.read(env.rt.db)).settings.autoCloseDays, 10);
+    await page.context().close();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a practice manager asks for a new connection, choosing the product from the catalogue rather than typing its code', async () => {
+    const page = await signedIn('priya.shah');
+    await nav(page).getByRole('link', { name: 'Service requests' }).click();
+    await h1(page).filter({ hasText: /^Service requests$/ }).waitFor();
+    await page.getByRole('button', { name: 'Ask for something' }).click();
+    const form = page.getByRole('region', { name: 'Ask for something' });
+    await form.getByLabel('What do you need?').selectOption('new_connection');
+    await form.getByLabel('Site').selectOption({ label: 'The Densham Surgery (A81001)' });
+    const product = form.getByLabel('Product', { exact: true });
+    assert.equal(await product.evaluate((e) => e.tagName), 'SELECT', 'a choice, not free text');
+    await product.getByRole('option', { name: /FTTP 330\/50/ }).waitFor({ state: 'attached' });
+    assert.deepEqual(await product.locator('option').allInnerTexts(), [
+      'Choose a product',
+      `Ethernet fibre 1 Gbit/s (${products.fibre.code}), needs approval`,
+      `FTTP 330/50 (${products.fttp.code}), needs approval`,
+    ], 'the active connection products, by name; not the withdrawn one');
+    await product.selectOption(products.fttp.code);
+    await form.getByRole('button', { name: 'Send the request' }).click();
+    await h1(page).filter({ hasText: `New connection ${products.fttp.code} for The Densham Surgery` }).waitFor();
+    await assertAccessible(page, 'a new connection asked for');
     await page.context().close();
     assert.deepEqual(pageErrors, []);
   });

@@ -266,7 +266,7 @@ describe('the web application', () => {
     await page.getByRole('status').filter({ hasText: 'Your changes are saved' }).waitFor();
     await h1(page).filter({ hasText: 'Queens Park Medical Centre (Stockton)' }).waitFor();
     const latest = page.getByRole('region', { name: 'History' }).getByRole('listitem').first();
-    await latest.getByText('Changed by jo.admin').waitFor();
+    await latest.getByText('Changed by Jo Whitfield').waitFor();
     assert.match(await latest.getByRole('row', { name: /Postcode/ }).innerText(), /Postcode\s+TS18 2AW\s+TS18 2AX/);
     assert.match(await latest.getByRole('row', { name: /Name/ }).innerText(), /Name\s+Queens Park Medical Centre\s+Queens Park Medical Centre \(Stockton\)/);
     await page.screenshot({ path: `${SCREENSHOTS}/organisation.png`, fullPage: true });

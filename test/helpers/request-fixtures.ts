@@ -38,4 +38,10 @@ export const REQUEST_TENANCY_FIXTURES: Record<string, TenancyFixture> = {
       return { params: {}, marker: `no-organisation-owns-the-settings-${uniqueCode('')}`, createBody: { autoCloseDays: 1 } };
     },
   },
+  // The catalogue's offer, owned by no organisation: every customer may read it.
+  request_catalogue: {
+    async create() {
+      return { params: {}, marker: `no-organisation-owns-the-catalogue-${uniqueCode('')}`, createBody: {} };
+    },
+  },
 };

@@ -63,6 +63,9 @@ describe('incident lifecycle', () => {
 
   test('each move asks for what it needs, naming the field', () => {
     assert.equal(transitionRefusal(facts('new', 'resolved', 'desk', { resolutionCode: null }))?.field, 'resolutionCode');
+    assert.equal(transitionRefusal(facts('new', 'resolved', 'desk', { resolutionCode: null }))?.also, undefined, 'only what is missing is named');
+    const bare = transitionRefusal(facts('new', 'resolved', 'desk', { resolutionCode: null, hasResolutionNotes: false }))!;
+    assert.deepEqual([bare.field, ...(bare.also ?? []).map((a) => a.field)], ['resolutionCode', 'resolutionNotes'], 'a resolution lacking both names both at once');
     assert.equal(transitionRefusal(facts('new', 'assigned', 'desk', { hasTeam: false }))?.field, 'teamId');
     assert.equal(transitionRefusal(facts('new', 'pending_supplier', 'desk', { hasSupplier: false }))?.field, 'supplierId');
     assert.equal(transitionRefusal(facts('in_progress', 'pending_customer', 'desk', { hasNote: false }))?.field, 'note', 'the clock stops only on a question asked');

@@ -25,7 +25,9 @@ export interface Principal {
 
 /** Who a journal entry names: a user, or the system itself (imports, timers). */
 export interface Actor {
+  /** The user's account (which holds their sign-in name); null for n3sp itself or an e-mail sender. */
   id: number | null;
+  /** As people know them: the display name ("Sam Okafor"), as it read when the entry was written. */
   name: string;
 }
 
@@ -48,9 +50,11 @@ export function channelOf(principal: Principal): 'web' | 'api' {
   return principal.via === 'session' ? 'web' : 'api';
 }
 
+/** The journal's actor for a principal: named as the timeline and the auditor read them, by display
+ *  name, not by sign-in name; the id still leads to the account. */
 export function actorOf(principal: Principal): Actor {
   // n3sp itself, or someone known only by an e-mail address, has no user id to name.
-  return { id: principal.userId || null, name: principal.username };
+  return { id: principal.userId || null, name: principal.displayName || principal.username };
 }
 
 /** Who writes, and within which scope: a person, or n3sp itself on a person's behalf (a

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { Problem, problems, type FieldError } from '../errors.ts';
-import { NOT_BLANK } from './schemas.ts';
+import { patternMessage } from './schemas.ts';
 
 /**
  * Database constraints that a user can run into, each named by the API field it concerns, so a
@@ -45,9 +45,9 @@ function validationProblem(error: FastifyError): Problem {
         ? 'is not a known field'
         : e.keyword === 'required'
           ? 'is required'
-          : e.keyword === 'pattern' && e.params.pattern === NOT_BLANK
-            ? 'must not be blank'
-            : (e.message ?? 'is not valid');
+          : e.keyword === 'enum' && Array.isArray(e.params.allowedValues)
+            ? `must be one of ${e.params.allowedValues.join(', ')}`
+            : (e.keyword === 'pattern' && patternMessage(String(e.params.pattern))) || (e.message ?? 'is not valid');
     const key = `${field} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

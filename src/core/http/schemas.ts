@@ -24,6 +24,27 @@ export const problemResponses = {
 /** The pattern that says a text holds something besides white space; refused as "must not be blank". */
 export const NOT_BLANK = '\\S';
 
+/**
+ * What a pattern asks for, in words: a value that does not match is refused with these words,
+ * never with the regular expression (core/http/problem-handler.ts reads them by the pattern).
+ */
+const PATTERN_MESSAGES = new Map<string, string>([[NOT_BLANK, 'must not be blank']]);
+
+export const patternMessage = (pattern: string): string | undefined => PATTERN_MESSAGES.get(pattern);
+
+/** A string matching `pattern`, refused as `message` ("must be …") when it does not. A pattern has one message wherever it is used. */
+export function Matching(pattern: string, message: string, options: { description?: string } = {}) {
+  const known = PATTERN_MESSAGES.get(pattern);
+  if (known !== undefined && known !== message) throw new Error(`the pattern ${pattern} already reads "${known}"`);
+  PATTERN_MESSAGES.set(pattern, message);
+  return Type.String({ ...options, pattern });
+}
+
+/** The code of something people choose by its code: a service level definition, a product, a service class. */
+export const UpperCode = Matching('^[A-Z0-9][A-Z0-9-]{1,39}$', 'must be 2 to 40 upper-case letters, digits and hyphens, not starting with a hyphen, like SLA-GOLD or FTTP-330', {
+  description: 'Upper-case letters, digits and hyphens, e.g. SLA-GOLD or FTTP-330',
+});
+
 /** Text a person writes (a title, a note): not blank, at most `max` characters. */
 export const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, pattern: NOT_BLANK, ...(description ? { description } : {}) });
 

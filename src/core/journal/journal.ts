@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { PLAN_ONCE_MARK } from '../db/prepared.ts';
 import type { JournalChange, Tables } from '../db/tables.ts';
 import type { Actor } from '../access/principal.ts';
+import * as clock from '../clock.ts';
 import { sealOf } from '../../domain/audit-chain.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 
@@ -57,7 +58,8 @@ export class Journal {
    * seals one, written in multi-row inserts rather than a round trip per entry.
    */
   async recordMany(tx: Tx, actor: Actor, entries: readonly JournalEntryInput[]): Promise<void> {
-    const at = new Date();
+    // The time of the change: the real time, or the instant an `asOf` scope writes history at.
+    const at = clock.now();
     const rows = entries.map((entry) => {
       const content = {
         nonce: randomUUID(),

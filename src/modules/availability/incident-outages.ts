@@ -1,5 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
+import * as clock from '../../core/clock.ts';
 import { OPEN_STATES, type IncidentState } from '../../domain/incident-lifecycle.ts';
 import { incidentChanges, type IncidentChange, type IncidentFacts } from '../incidents/events.ts';
 import { closeOutage, openOutage, outagesOf, voidOutages, type OutageCause } from './outages.ts';
@@ -44,7 +45,7 @@ export async function followIncident(tx: Tx, ctx: AppContext, { before, after }:
     return;
   }
   if (isOpen(after) && last.ended_at !== null) {
-    const reopenedAt = new Date(Math.max(Date.now(), new Date(last.ended_at).getTime()));
+    const reopenedAt = new Date(Math.max(clock.now().getTime(), new Date(last.ended_at).getTime()));
     await openOutage(tx, ctx, { connectionId: after.connectionId!, startedAt: reopenedAt, cause, planned: false });
   } else if (!isOpen(after) && last.ended_at === null && after.resolvedAt) {
     await closeOutage(tx, ctx, cause, after.resolvedAt);

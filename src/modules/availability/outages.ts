@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
+import * as clock from '../../core/clock.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
@@ -116,9 +117,10 @@ export async function openOutage(tx: Tx, ctx: AppContext, start: OutageStart): P
   const coveringWindow = await plannedAt(tx, connection.ci_id, start.startedAt);
   const cause = start.cause;
   const windowId = cause.kind === 'maintenance' ? cause.windowId : coveringWindow;
-  const inserted = await sql<OutageFacts>`insert into outage as o (connection_id, organisation_id, supplier_id, started_at, planned, maintenance_window_id, cause_kind, alert_id, incident_id)
+  const at = clock.now();
+  const inserted = await sql<OutageFacts>`insert into outage as o (connection_id, organisation_id, supplier_id, started_at, planned, maintenance_window_id, cause_kind, alert_id, incident_id, created_at, updated_at)
     values (${connection.id}, ${connection.organisation_id}, ${connection.supplier_id}, ${start.startedAt}, ${coveringWindow !== null}, ${windowId},
-      ${cause.kind}, ${cause.kind === 'alert' ? cause.alertId : null}, ${cause.kind === 'incident' ? cause.incidentId : null})
+      ${cause.kind}, ${cause.kind === 'alert' ? cause.alertId : null}, ${cause.kind === 'incident' ? cause.incidentId : null}, ${at}, ${at})
     on conflict do nothing
     returning ${FACTS}`.execute(tx);
   const created = inserted.rows[0];
@@ -134,7 +136,7 @@ export async function openOutage(tx: Tx, ctx: AppContext, start: OutageStart): P
   const found = existing.rows[0];
   if (!found) throw new Error(`outage for ${describeCause(cause)} on connection ${connection.id} conflicts with nothing that can be found`);
   if (found.ended_at === null) return Number(found.id);
-  const reopened = await sql<OutageFacts>`update outage o set ended_at = null, updated_at = now(), version = version + 1 where o.id = ${found.id} returning ${FACTS}`.execute(tx);
+  const reopened = await sql<OutageFacts>`update outage o set ended_at = null, updated_at = ${at}, version = version + 1 where o.id = ${found.id} returning ${FACTS}`.execute(tx);
   await journalOutage(tx, ctx, actor, 'reopened', found, reopened.rows[0]!, `Outage of connection ${connection.id} reopened: ${describeCause(cause)} again`);
   return Number(found.id);
 }
@@ -149,7 +151,7 @@ export async function closeOutage(tx: Tx, ctx: AppContext, cause: OutageCause, e
     where ${causeIs(cause)} and o.ended_at is null and o.voided_at is null ${connectionId === undefined ? sql`` : sql`and o.connection_id = ${connectionId}`}
     order by o.id for update`.execute(tx);
   for (const before of open.rows) {
-    const closed = await sql<OutageFacts>`update outage o set ended_at = greatest(o.started_at, ${endedAt}::timestamptz), updated_at = now(), version = version + 1
+    const closed = await sql<OutageFacts>`update outage o set ended_at = greatest(o.started_at, ${endedAt}::timestamptz), updated_at = ${clock.now()}, version = version + 1
       where o.id = ${before.id} returning ${FACTS}`.execute(tx);
     await journalOutage(tx, ctx, actor, 'closed', before, closed.rows[0]!, `Outage of connection ${before.connection_id} ended (${describeCause(cause)})`);
   }
@@ -160,7 +162,7 @@ export async function closeOutage(tx: Tx, ctx: AppContext, cause: OutageCause, e
 export async function voidOutages(tx: Tx, ctx: AppContext, cause: OutageCause, reason: string, actor: Actor = SYSTEM_ACTOR): Promise<number> {
   const live = await sql<OutageFacts>`select ${FACTS} from outage o where ${causeIs(cause)} and o.voided_at is null order by o.id for update`.execute(tx);
   for (const before of live.rows) {
-    const voided = await sql<OutageFacts>`update outage o set voided_at = now(), void_reason = ${reason}, updated_at = now(), version = version + 1
+    const voided = await sql<OutageFacts>`update outage o set voided_at = ${clock.now()}, void_reason = ${reason}, updated_at = ${clock.now()}, version = version + 1
       where o.id = ${before.id} returning ${FACTS}`.execute(tx);
     await journalOutage(tx, ctx, actor, 'voided', before, voided.rows[0]!, `Outage of connection ${before.connection_id} voided: ${reason}`);
   }

@@ -1,12 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, OneOf, PageQuery } from '../../core/http/schemas.ts';
+import { Nullable, OneOf, PageQuery, UpperCode as Code } from '../../core/http/schemas.ts';
 
 export const PRODUCT_KINDS = ['connection', 'service'] as const;
 export const ACCESS_TECHNOLOGIES = ['adsl', 'fttc', 'fttp', 'ethernet_copper', 'ethernet_fibre', 'mobile', 'satellite'] as const;
 export const RESILIENCE = ['single', 'resilient'] as const;
 export const PRODUCT_STATES = ['active', 'withdrawn'] as const;
-
-const Code = Type.String({ pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$' });
 
 export const ServiceClassSchema = Type.Object(
   {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
+import * as clock from '../../core/clock.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, type Principal } from '../../core/access/principal.ts';
 import { Problem, problems } from '../../core/errors.ts';
@@ -21,7 +22,6 @@ import {
 import { announce, changeCi, hangFromSiteRouter, journal, writerFor } from './service.ts';
 import type { Move, Upgrade } from './schemas.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
 const mbps = (kbps: number | null) => `${(kbps ?? 0) / 1000} Mbit/s`;
 
 function refuse(problem: ChangeProblem | null): void {
@@ -67,7 +67,7 @@ export async function planUpgrade(tx: Tx, row: ConnectionRow, productCode: strin
       { code: product.code, kind: product.kind, state: product.state, bandwidthDownKbps: product.bandwidth_down_kbps, resilience: product.resilience },
     ),
   );
-  const price = row.supplier_id === null ? undefined : await supplierPriceFor(tx, row.supplier_id, product.id, row.region_id, today());
+  const price = row.supplier_id === null ? undefined : await supplierPriceFor(tx, row.supplier_id, product.id, row.region_id, clock.today());
   if (!price) {
     throw problems.unprocessable('productCode', `${row.supplier_code ?? 'the connection’s supplier'} has no price for ${product.code} in region ${row.region_ods_code ?? '(none)'} today; an upgrade is delivered by the circuit’s own supplier`);
   }
@@ -90,7 +90,7 @@ export async function upgradeIn(tx: Tx, ctx: AppContext, principal: Principal, i
   const { product, price } = await planUpgrade(tx, before, input.productCode);
   await tx
     .updateTable('connection')
-    .set((eb) => ({ product_id: product.id, price_id: price.price_id, annual_rental: price.annual_rental, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .set((eb) => ({ product_id: product.id, price_id: price.price_id, annual_rental: price.annual_rental, updated_at: clock.now(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
     .execute();
   const after = (await findConnection(tx, { kind: 'network' }, id))!;
@@ -136,7 +136,7 @@ export async function moveIn(tx: Tx, ctx: AppContext, principal: Principal, id: 
   const { site, leg } = await planMove(tx, before, input.targetSiteId);
   await tx
     .updateTable('connection')
-    .set((eb) => ({ site_id: site.id, region_id: site.region_id, leg, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .set((eb) => ({ site_id: site.id, region_id: site.region_id, leg, updated_at: clock.now(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
     .execute();
   await readdress(tx, ctx, principal, before, site);

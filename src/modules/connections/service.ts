@@ -1,5 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
+import * as clock from '../../core/clock.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, type Principal } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
@@ -37,7 +38,6 @@ import type { Connection, CreateConnection, Order, Quote, Quotes, Transition } f
 
 export const ENTITY = 'connection';
 
-const today = () => new Date().toISOString().slice(0, 10);
 const money = (n: number | string) => Number(n).toFixed(2);
 
 const DATE_COLUMNS: Record<DateField, 'requested_on' | 'quoted_on' | 'ordered_on' | 'surveyed_on' | 'installed_on' | 'live_on' | 'ceased_on' | 'cancelled_on'> = {
@@ -165,9 +165,9 @@ export async function requestConnection(tx: Tx, ctx: AppContext, principal: Prin
     throw problems.conflict('siteId', `the site already has connection ${open[0]!.id}; a second is allowed only as the other half of a resilient pair`);
   }
   const leg = open.length === 1 ? 3 - open[0]!.leg : 1;
-  const requestedOn = input.requestedOn ?? today();
-  if (requestedOn > today()) throw problems.unprocessable('requestedOn', 'is in the future');
-  const now = new Date();
+  const requestedOn = input.requestedOn ?? clock.today();
+  if (requestedOn > clock.today()) throw problems.unprocessable('requestedOn', 'is in the future');
+  const now = clock.now();
   const { id } = await tx
     .insertInto('connection')
     .values({
@@ -255,7 +255,7 @@ export async function getQuotes(ctx: AppContext, principal: Principal, id: numbe
     const winner = quotes.find((q) => q.chosen) ?? quotes[0] ?? null;
     result = { connectionId: id, stored: true, quotes, winner, reason: row.choice_reason ?? '' };
   } else {
-    const priced = await priceNow(ctx.db as unknown as Tx, row, today(), row.contract_years);
+    const priced = await priceNow(ctx.db as unknown as Tx, row, clock.today(), row.contract_years);
     const quotes = priced.quotes.map((q) => presentScored(q, priced.names, row.contract_years, false));
     result = { connectionId: id, stored: false, quotes, winner: quotes[0] ?? null, reason: priced.reason };
   }
@@ -288,6 +288,7 @@ async function storeQuotes(tx: Tx, connectionId: number, result: BestValue, year
         score: q.score,
         rank: q.rank,
         chosen: q.supplierId === chosenSupplierId,
+        quoted_at: clock.now(),
       })),
     )
     .execute();
@@ -354,7 +355,7 @@ export async function changeCi(tx: Tx, ctx: AppContext, principal: Principal, ro
       name: after.name,
       site_id: after.siteId,
       attributes: JSON.stringify(after.attributes),
-      updated_at: new Date(),
+      updated_at: clock.now(),
       version: eb('version', '+', 1),
     }))
     .where('id', '=', row.ci_id)
@@ -421,8 +422,8 @@ export async function orderIn(tx: Tx, ctx: AppContext, principal: Principal, id:
   if (!before) throw problems.notFound('connection with that id');
   checkActor(principal, 'ordered');
   if (before.version !== expectedVersion) throw problems.preconditionFailed();
-  const at = input.at ?? today();
-  const found = checkTransition({ ...snapshotOf(before), supplierChosen: true }, { to: 'ordered', at }, today());
+  const at = input.at ?? clock.today();
+  const found = checkTransition({ ...snapshotOf(before), supplierChosen: true }, { to: 'ordered', at }, clock.today());
   if (found.length) throw problems.unprocessable(found[0]!.field, found[0]!.message);
   const popId = await checkPop(tx, input.popId);
   const years = input.contractYears ?? before.contract_years;
@@ -474,7 +475,7 @@ export async function orderIn(tx: Tx, ctx: AppContext, principal: Principal, id:
       ordered_on: at,
       ci_id: ci.id,
       pop_ci_id: popId ?? before.pop_ci_id,
-      updated_at: new Date(),
+      updated_at: clock.now(),
       version: eb('version', '+', 1),
     }))
     .where('id', '=', id)
@@ -502,9 +503,9 @@ export async function transitionIn(tx: Tx, ctx: AppContext, principal: Principal
   if (input.supplierId !== undefined) throw problems.invalid('supplierId', 'applies only when ordering');
   if (input.contractYears !== undefined && input.to !== 'quoted') throw problems.invalid('contractYears', 'applies only when quoting or ordering');
   if (input.popId !== undefined && before.ci_id === null) throw problems.unprocessable('popId', 'a point of presence is chosen once the connection is ordered');
-  const at = input.at ?? today();
+  const at = input.at ?? clock.today();
   const popId = await checkPop(tx, input.popId);
-  const found = checkTransition(snapshotOf(before), { to: input.to, at, circuitReference: input.circuitReference, popGiven: popId !== undefined }, today());
+  const found = checkTransition(snapshotOf(before), { to: input.to, at, circuitReference: input.circuitReference, popGiven: popId !== undefined }, clock.today());
   if (found.length) throw problems.invalidFields(found);
   const set: Record<string, unknown> = { state: input.to, [DATE_COLUMNS[STAMPED[input.to]]]: at };
   if (input.circuitReference !== undefined) set.circuit_reference = input.circuitReference;
@@ -525,7 +526,7 @@ export async function transitionIn(tx: Tx, ctx: AppContext, principal: Principal
   }
   await tx
     .updateTable('connection')
-    .set((eb) => ({ ...set, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .set((eb) => ({ ...set, updated_at: clock.now(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
     .execute();
   let after = (await findConnection(tx, { kind: 'network' }, id))!;

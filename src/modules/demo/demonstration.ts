@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
+import type { JobWorker } from '../../core/jobs/worker.ts';
 import { SYSTEM_ACTOR, SYSTEM_PRINCIPAL } from '../../core/access/principal.ts';
 import type { Role } from '../../core/access/roles.ts';
 import { createOrganisation } from '../organisations/service.ts';
@@ -16,6 +17,7 @@ import { addContact, addContract, addPrice, createSupplier } from '../suppliers/
 import type { CreateSupplier } from '../suppliers/schemas.ts';
 import { loadDemonstrationConnections } from './connections-demonstration.ts';
 import { loadDemonstrationIncidents } from './incidents-demonstration.ts';
+import { loadDemonstrationRequests } from './requests-demonstration.ts';
 
 
 /** Where the shipped ODS files are: beside the project (../shared/data/ods), or $N3SP_ODS_DIR. */
@@ -62,15 +64,16 @@ const connection = (code: string, name: string, accessTechnology: CreateProduct[
   serviceClassCode: resilient ? 'RESILIENT' : 'SINGLE',
 });
 
+/** Fibre to the premises and Ethernet cost enough that their requests wait for an approver. */
 const PRODUCTS: CreateProduct[] = [
   connection('ADSL-8M', 'ADSL up to 8 Mbit/s', 'adsl', 8_000, 448),
   connection('FTTC-40', 'Fibre to the cabinet 40/10', 'fttc', 40_000, 10_000),
   connection('FTTC-80', 'Fibre to the cabinet 80/20', 'fttc', 80_000, 20_000),
-  connection('FTTP-330', 'Fibre to the premises 330/50', 'fttp', 330_000, 50_000),
-  connection('EFM-10', 'Ethernet in the first mile 10 Mbit/s', 'ethernet_copper', 10_000, 10_000),
-  connection('ETH-100', 'Ethernet 100 Mbit/s', 'ethernet_fibre', 100_000, 100_000),
-  connection('ETH-100-R', 'Ethernet 100 Mbit/s, resilient pair', 'ethernet_fibre', 100_000, 100_000, true),
-  connection('ETH-1G-R', 'Ethernet 1 Gbit/s, resilient pair', 'ethernet_fibre', 1_000_000, 1_000_000, true),
+  { ...connection('FTTP-330', 'Fibre to the premises 330/50', 'fttp', 330_000, 50_000), requiresApproval: true },
+  { ...connection('EFM-10', 'Ethernet in the first mile 10 Mbit/s', 'ethernet_copper', 10_000, 10_000), requiresApproval: true },
+  { ...connection('ETH-100', 'Ethernet 100 Mbit/s', 'ethernet_fibre', 100_000, 100_000), requiresApproval: true },
+  { ...connection('ETH-100-R', 'Ethernet 100 Mbit/s, resilient pair', 'ethernet_fibre', 100_000, 100_000, true), requiresApproval: true },
+  { ...connection('ETH-1G-R', 'Ethernet 1 Gbit/s, resilient pair', 'ethernet_fibre', 1_000_000, 1_000_000, true), requiresApproval: true },
   connection('MOBILE-4G', '4G mobile access (backup)', 'mobile', 30_000, 10_000),
   { code: 'MANAGED-WIFI', name: 'Managed Wi-Fi for a site', kind: 'service', serviceClassCode: 'SERVICE', description: 'Access points, guest and clinical networks, monitored' },
   { code: 'DNS-FILTER', name: 'Protective DNS', kind: 'service', serviceClassCode: 'SERVICE', description: 'Filtering resolver for every site on the network' },
@@ -151,10 +154,12 @@ export interface DemonstrationOptions {
 /**
  * The demonstration network: the shipped NHS ODS files (every practice and branch surgery, with
  * their regions and commissioners), the service catalogue, four suppliers with contracts,
- * contacts and regional price books, and the demo users. Returns lines to print: who can sign
- * in. Demo users share one password, taken from N3SP_DEMO_PASSWORD or generated.
+ * contacts and regional price books, the demo users, the roll-out's connections, and incidents
+ * and service requests over the last working days. Returns lines to print: who can sign in.
+ * Demo users share one password, taken from N3SP_DEMO_PASSWORD or generated. With the runtime's
+ * job worker, the worker holds while the history is written.
  */
-export async function loadDemonstration(ctx: AppContext, options: DemonstrationOptions = {}): Promise<string[]> {
+export async function loadDemonstration(ctx: AppContext & { jobs?: JobWorker }, options: DemonstrationOptions = {}): Promise<string[]> {
   const notes: string[] = [];
   const total = 5;
   const progress = (done: number) => options.onProgress?.(done, total);
@@ -190,7 +195,11 @@ export async function loadDemonstration(ctx: AppContext, options: DemonstrationO
   progress(5);
   notes.push(`Demonstration users ${DEMO_USERS.map((u) => u.username).join(', ')} share the password ${password}`);
   notes.push(await loadDemonstrationConnections(ctx));
-  notes.push(await loadDemonstrationIncidents(ctx));
+  // Incidents and requests are written as of the last working days: meanwhile no job runs, so
+  // that no timer falling due in that history fires (on the real time) before the steps that
+  // stop or move it are written. Once written, what is due by now fires.
+  const history = async () => [await loadDemonstrationIncidents(ctx), await loadDemonstrationRequests(ctx)];
+  notes.push(...(await (ctx.jobs ? ctx.jobs.holding(history) : history())));
   return notes;
 }
 

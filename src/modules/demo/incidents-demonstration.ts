@@ -18,6 +18,8 @@ import {
   transitionIncident,
 } from '../incidents/service.ts';
 import type { IncidentRow } from '../incidents/queries.ts';
+import { DEFAULT_PRIORITY_TARGETS, targetsFor } from '../../domain/priority-matrix.ts';
+import { MINUTE, officeHours, Story } from './history.ts';
 
 /** A fixed-seed generator (mulberry32), so the demonstration's incidents are the same every time. */
 function seeded(seed: number): () => number {
@@ -57,6 +59,8 @@ const STAGES: IncidentState[] = ['new', 'assigned', 'in_progress', 'pending_cust
 /** How many incidents stand at each state: most open work in progress, a tail resolved and closed. */
 const AT_STAGE: Record<IncidentState, number> = { new: 8, assigned: 8, in_progress: 10, pending_customer: 6, pending_supplier: 10, resolved: 8, closed: 6, cancelled: 4 };
 const LEVELS = ['high', 'medium', 'low'] as const;
+/** Where an open incident stands against its SLA resolution target as the demonstration starts. */
+type Standing = 'warning' | 'breached';
 
 const TEAMS = [
   { code: 'service-desk', name: 'Service desk', members: ['agent', 'manager'] },
@@ -93,7 +97,8 @@ const SUPPORTING_AGREEMENTS: CreateDefinition[] = [
   })),
 ];
 
-async function principalOf(ctx: AppContext, username: string): Promise<Principal | null> {
+/** A demonstration user as they act when signed in, or null when there is no such user. */
+export async function principalOf(ctx: AppContext, username: string): Promise<Principal | null> {
   const row = await ctx.db.selectFrom('app_user').select([...USER_FOR_PRINCIPAL]).where('app_user.username', '=', username).executeTakeFirst();
   return row ? principalFor({ ...row, organisation_ids: row.organisation_ids ?? [] }, 'token') : null;
 }
@@ -114,12 +119,17 @@ interface Place {
  * CI, and hand-offs go to the connection's supplier). Some are reported in the portal, questions
  * asked and answered, one reopened, several handed to suppliers and accepted by the demonstration
  * engineer, and one major incident with linked incidents and updates. Everything goes through the
- * incidents service as the demonstration users, so numbers, clocks, notes and journal are real.
+ * incidents service as the demonstration users, so numbers, clocks, notes and journal are real;
+ * and each step as of when it happened over the last working days (history.ts), so that the
+ * clocks have run: some open incidents are past their SLA warning, a few past their due time.
  * Returns a line to print.
  */
 export async function loadDemonstrationIncidents(ctx: AppContext): Promise<string> {
   const random = seeded(8_601);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const between = (low: number, high: number) => Math.round(low + random() * (high - low));
+  const now = Date.now();
+  const office = await officeHours(ctx);
   const agent = (await principalOf(ctx, 'agent')) ?? SYSTEM_PRINCIPAL;
   const practice = await principalOf(ctx, 'practice');
   const engineer = await principalOf(ctx, 'engineer');
@@ -153,6 +163,8 @@ export async function loadDemonstrationIncidents(ctx: AppContext): Promise<strin
     return live[(i - Math.floor(i / 4) - 1 + live.length) % live.length]!;
   };
   const firsts = { answered: false, reopened: false };
+  // The first two incidents in progress at other sites have used most of their SLA, and more.
+  const standings: Standing[] = ['warning', 'breached'];
 
   const openForLinking: IncidentRow[] = [];
   let made = 0;
@@ -166,75 +178,113 @@ export async function loadDemonstrationIncidents(ctx: AppContext): Promise<strin
     }
   }
 
-  /** Logs one incident and takes it, step by step as people would, to the stage asked for. */
+  /**
+   * Logs one incident and takes it, step by step as people would, to the stage asked for: logged
+   * some office time ago, each step minutes or hours after the last, as of its own time.
+   */
   async function walkTo(stage: IncidentState, n: number, place: Place, fault: (typeof FAULTS)[number]): Promise<IncidentRow> {
     const byPortal = place.own && practice !== null;
-    const urgency = pick(LEVELS);
-    let row: IncidentRow = await inTransaction(ctx, (tx) =>
-      createIncident(tx, ctx, byPortal ? practice! : agent, {
-        title: fault.title,
-        description: fault.description,
-        ...(place.siteId !== null ? { siteId: place.siteId } : { organisationOdsCode: place.organisationOdsCode }),
-        ...(place.connectionId !== null && !byPortal ? { connectionId: place.connectionId } : {}),
-        urgency,
-        ...(byPortal ? {} : { impact: pick(LEVELS), category: fault.category, callerName: pick(['Dana Hughes', 'Sanjay Patel', 'Claire Morton', 'Owen Price', 'Fatima Begum', 'Ruth Ellis']) }),
-      }),
+    const standing = stage === 'in_progress' && !byPortal ? standings.shift() : undefined;
+    const reopens = stage === 'resolved' && byPortal && !firsts.reopened;
+    const plan = planOf(stage, standing, reopens);
+    const story = Story.aged(office, now, plan.age);
+    // A standing incident is P3 (medium impact and urgency), so how much of its target it has used is known.
+    const urgency = standing ? 'medium' : pick(LEVELS);
+    let row: IncidentRow = await story.begin(() =>
+      inTransaction(ctx, (tx) =>
+        createIncident(tx, ctx, byPortal ? practice! : agent, {
+          title: fault.title,
+          description: fault.description,
+          ...(place.siteId !== null ? { siteId: place.siteId } : { organisationOdsCode: place.organisationOdsCode }),
+          ...(place.connectionId !== null && !byPortal ? { connectionId: place.connectionId } : {}),
+          urgency,
+          ...(byPortal ? {} : { impact: standing ? 'medium' : pick(LEVELS), category: fault.category, callerName: pick(['Dana Hughes', 'Sanjay Patel', 'Claire Morton', 'Owen Price', 'Fatima Begum', 'Ruth Ellis']) }),
+        }),
+      ),
     );
     const version = () => row.version;
     if (stage === 'new') return row;
     if (stage === 'cancelled') {
-      return transitionIncident(ctx, agent, row.id, version(), { to: 'cancelled', note: n % 2 ? 'Logged twice by mistake: the other incident carries on.' : 'The practice called back: it came back by itself before anyone looked.' });
+      return story.after(between(10, 90), () =>
+        transitionIncident(ctx, agent, row.id, version(), { to: 'cancelled', note: n % 2 ? 'Logged twice by mistake: the other incident carries on.' : 'The practice called back: it came back by itself before anyone looked.' }),
+      );
     }
     const team = teams[(n + stage.length) % teams.length]!;
     const members = memberOf(team.id);
     const assigneeId = n % 3 === 0 || members.length === 0 ? null : members[n % members.length]!;
-    row = await assignIncident(ctx, agent, row.id, version(), { teamId: team.id, assigneeId });
+    row = await story.after(between(5, 40), () => assignIncident(ctx, agent, row.id, version(), { teamId: team.id, assigneeId }));
     if (stage === 'assigned') return row;
 
     const viaSupplier = (stage === 'pending_supplier' || (stage === 'resolved' && n % 2 === 0) || (stage === 'closed' && n % 3 === 0)) && (place.supplierId ?? fallbackSupplier) !== null;
     if (viaSupplier) {
       const supplierId = place.supplierId ?? fallbackSupplier!;
-      row = await handOffIncident(ctx, agent, row.id, version(), { supplierId, note: `Please test the line and repair: ${fault.description}` });
+      row = await story.after(between(15, 60), () => handOffIncident(ctx, agent, row.id, version(), { supplierId, note: `Please test the line and repair: ${fault.description}` }));
       const accepts = engineer && engineer.scope.kind === 'supplier' && engineer.scope.supplierId === supplierId && (stage !== 'pending_supplier' || n % 2 === 0);
       if (accepts) {
-        row = await acceptIncident(ctx, engineer!, row.id, version(), { supplierReference: `PAN-${String(40_210 + row.id).padStart(6, '0')}` });
-        await addNote(ctx, engineer!, row.id, { kind: 'work_note', body: 'Engineer booked; will test from the exchange first.' });
+        row = await story.after(between(10, 45), () => acceptIncident(ctx, engineer!, row.id, version(), { supplierReference: `PAN-${String(40_210 + row.id).padStart(6, '0')}` }));
+        await story.after(between(5, 20), () => addNote(ctx, engineer!, row.id, { kind: 'work_note', body: 'Engineer booked; will test from the exchange first.' }));
         row = await reread(row);
       }
       if (stage === 'pending_supplier') return row;
       const resolver = accepts ? engineer! : agent;
-      row = await transitionIncident(ctx, resolver, row.id, version(), { to: 'resolved', resolutionCode: 'fixed_by_supplier', resolutionNotes: fault.fix });
+      row = await story.at(plan.work, () => transitionIncident(ctx, resolver, row.id, version(), { to: 'resolved', resolutionCode: 'fixed_by_supplier', resolutionNotes: fault.fix }));
     } else {
-      row = await transitionIncident(ctx, agent, row.id, version(), { to: 'in_progress' });
-      await addNote(ctx, agent, row.id, { kind: 'work_note', body: 'Line checks run from the network management system; looking at the site router logs.' });
+      row = await story.after(between(5, 30), () => transitionIncident(ctx, agent, row.id, version(), { to: 'in_progress' }));
+      await story.after(between(10, 40), () => addNote(ctx, agent, row.id, { kind: 'work_note', body: 'Line checks run from the network management system; looking at the site router logs.' }));
       row = await reread(row);
       const answered = stage === 'in_progress' && byPortal && !firsts.answered;
       if (stage === 'pending_customer' || answered) {
-        await addNote(ctx, agent, row.id, { kind: 'question', body: fault.question });
+        await story.after(between(15, 60), () => addNote(ctx, agent, row.id, { kind: 'question', body: fault.question }));
         row = await reread(row);
         if (stage === 'pending_customer') return row;
         // The practice answers in the portal; the clocks start again.
         firsts.answered = true;
-        await addNote(ctx, practice!, row.id, { kind: 'answer', body: 'Thanks — all of them, and the lights are amber. We have not moved anything.' });
+        await story.after(between(30, 180), () => addNote(ctx, practice!, row.id, { kind: 'answer', body: 'Thanks — all of them, and the lights are amber. We have not moved anything.' }));
         row = await reread(row);
       }
       if (stage === 'in_progress') {
-        if (n % 2 === 0) await addNote(ctx, agent, row.id, { kind: 'comment', body: 'We are looking at it now and will update you within the hour.' });
+        if (n % 2 === 0) await story.after(between(10, 30), () => addNote(ctx, agent, row.id, { kind: 'comment', body: 'We are looking at it now and will update you within the hour.' }));
         return reread(row);
       }
-      row = await transitionIncident(ctx, agent, row.id, version(), { to: 'resolved', resolutionCode: fault.code, resolutionNotes: fault.fix });
+      row = await story.at(plan.work, () => transitionIncident(ctx, agent, row.id, version(), { to: 'resolved', resolutionCode: fault.code, resolutionNotes: fault.fix }));
     }
     if (stage === 'resolved') {
       // One practice incident came back: reopened from the portal, then fixed again.
-      if (byPortal && !firsts.reopened) {
+      if (reopens) {
         firsts.reopened = true;
-        row = await transitionIncident(ctx, practice!, row.id, version(), { to: 'in_progress', note: 'It worked for an hour, then dropped again.' });
-        row = await transitionIncident(ctx, agent, row.id, version(), { to: 'resolved', resolutionCode: fault.code, resolutionNotes: `${fault.fix} Checked again after the practice reopened it.` });
+        row = await story.after(between(60, 120), () => transitionIncident(ctx, practice!, row.id, version(), { to: 'in_progress', note: 'It worked for an hour, then dropped again.' }));
+        row = await story.after(between(30, 90), () =>
+          transitionIncident(ctx, agent, row.id, version(), { to: 'resolved', resolutionCode: fault.code, resolutionNotes: `${fault.fix} Checked again after the practice reopened it.` }),
+        );
       }
       return row;
     }
     // closed: the practice confirms its own; the desk closes the others once the caller agrees by phone.
-    return transitionIncident(ctx, byPortal ? practice! : agent, row.id, version(), { to: 'closed', ...(byPortal ? {} : { note: 'The caller confirmed by telephone that it is fixed.' }) });
+    return story.after(plan.confirm, () => transitionIncident(ctx, byPortal ? practice! : agent, row.id, version(), { to: 'closed', ...(byPortal ? {} : { note: 'The caller confirmed by telephone that it is fixed.' }) }));
+  }
+
+  /**
+   * How long ago (office minutes) an incident at a stage was logged, and when its work ended. Open
+   * incidents are hours old, so their clocks have run; a standing one has used 85% or 125% of its
+   * P3 target. A resolved one was resolved within the last few office hours (its reopen window,
+   * five days, has not passed: nothing closes it as the demonstration starts); a closed one has
+   * been closed up to three days.
+   */
+  function planOf(stage: IncidentState, standing: Standing | undefined, reopens: boolean): { age: number; work: number; confirm: number } {
+    const work = between(90, 780);
+    const confirm = between(15, 600);
+    const p3 = targetsFor(DEFAULT_PRIORITY_TARGETS, 'P3').resolutionMs / MINUTE;
+    const age: Record<IncidentState, () => number> = {
+      new: () => between(10, 120),
+      assigned: () => between(30, 240),
+      in_progress: () => (standing ? Math.round(p3 * (standing === 'warning' ? 0.85 : 1.25)) : between(60, 480)),
+      pending_customer: () => between(120, 960),
+      pending_supplier: () => between(120, 1320),
+      resolved: () => work + (reopens ? between(240, 330) : between(30, 330)),
+      closed: () => work + confirm + between(60, 1800),
+      cancelled: () => between(60, 2400),
+    };
+    return { age: age[stage](), work, confirm };
   }
 
   /** The incident's version after a note moved it on; the services re-read the rest under their lock. */
@@ -243,32 +293,37 @@ export async function loadDemonstrationIncidents(ctx: AppContext): Promise<strin
     return { ...row, version };
   }
 
-  // The major incident: a PoP lost power, and the sites behind it rang in.
+  // The major incident: a PoP lost power, and the sites behind it rang in. The desk logged it as
+  // the first of them rang, and linked them once they were all in.
   const pop = await ctx.db.selectFrom('configuration_item').select(['id', 'name']).where('kind', '=', 'pop').orderBy('id').executeTakeFirst();
   const network = await ctx.db.selectFrom('organisation').select('ods_code').where('kind', '=', 'network_provider').orderBy('id').executeTakeFirst();
   let major = '';
   if (network && openForLinking.length > 0) {
     const ops = teams.find((t) => t.code === 'network-operations')!;
-    let row: IncidentRow = await inTransaction(ctx, (tx) =>
-      createIncident(tx, ctx, agent, {
-        title: `${pop?.name ?? 'A point of presence'} lost power: sites behind it are down`,
-        description: 'Monitoring lost every circuit terminating at the PoP at once. The data centre reports a failed UPS on the rack feed.',
-        organisationOdsCode: network.ods_code,
-        ...(pop ? { ciIds: [pop.id] } : {}),
-        impact: 'high',
-        urgency: 'high',
-        category: 'connectivity',
-        teamId: ops.id,
-      }),
+    const children = [...openForLinking].sort((a, b) => b.created_at.getTime() - a.created_at.getTime()).slice(0, 6);
+    const touched = await ctx.db.selectFrom('incident').select('updated_at').where('id', 'in', children.map((c) => c.id)).execute();
+    const story = Story.from(office, now, Math.min(...children.map((c) => c.created_at.getTime())) + 2 * MINUTE);
+    let row: IncidentRow = await story.begin(() =>
+      inTransaction(ctx, (tx) =>
+        createIncident(tx, ctx, agent, {
+          title: `${pop?.name ?? 'A point of presence'} lost power: sites behind it are down`,
+          description: 'Monitoring lost every circuit terminating at the PoP at once. The data centre reports a failed UPS on the rack feed.',
+          organisationOdsCode: network.ods_code,
+          ...(pop ? { ciIds: [pop.id] } : {}),
+          impact: 'high',
+          urgency: 'high',
+          category: 'connectivity',
+          teamId: ops.id,
+        }),
+      ),
     );
-    row = await declareMajor(ctx, agent, row.id, row.version);
-    const children = openForLinking.slice(0, 6);
-    await linkChildren(ctx, agent, row.id, { incidentIds: children.map((c) => c.id) });
-    await postMajorUpdate(ctx, agent, row.id, 'We know the sites behind the PoP are down. Engineers are on their way to the data centre.');
-    await postMajorUpdate(ctx, agent, row.id, 'The data centre has found a failed UPS on the rack feed; a replacement is being fitted. Next update within the hour.');
+    row = await story.after(5, () => declareMajor(ctx, agent, row.id, row.version));
+    await story.when(Math.max(...touched.map((t) => t.updated_at.getTime())) + 2 * MINUTE, () => linkChildren(ctx, agent, row.id, { incidentIds: children.map((c) => c.id) }));
+    await story.after(10, () => postMajorUpdate(ctx, agent, row.id, 'We know the sites behind the PoP are down. Engineers are on their way to the data centre.'));
+    await story.after(45, () => postMajorUpdate(ctx, agent, row.id, 'The data centre has found a failed UPS on the rack feed; a replacement is being fitted. Next update within the hour.'));
     major = `, one major incident (${row.number}) with ${children.length} linked`;
   }
-  return `${made} incidents at every state across the demonstration sites${major}, and the service desk, network operations and provisioning teams`;
+  return `${made} incidents at every state across the demonstration sites over the last working days${major}, and the service desk, network operations and provisioning teams`;
 }
 
 /**

@@ -38,7 +38,7 @@ export async function finishSingleSignOn(
   const user = await accountFor(ctx, issuer, identity, client);
   const session = await openSession(ctx, user.id, 'oidc', client);
   await inTransaction(ctx, (tx) =>
-    ctx.journal.record(tx, { id: user.id, name: user.username }, {
+    ctx.journal.record(tx, { id: user.id, name: user.display_name }, {
       action: 'signed_in',
       entityType: 'user',
       entityId: user.id,

@@ -24,7 +24,7 @@ export async function signIn(ctx: AppContext, username: string, password: string
   await beginSignInAttempt(ctx.db, username, client.ip);
   const user = await ctx.db
     .selectFrom('app_user')
-    .select(['id', 'username', 'password_hash', 'active'])
+    .select(['id', 'username', 'display_name', 'password_hash', 'active'])
     .where(sql`lower(username)`, '=', username.toLowerCase())
     .executeTakeFirst();
   const ok = (await verifyPassword(user?.active ? user.password_hash : null, password)) && !!user;
@@ -43,7 +43,7 @@ export async function signIn(ctx: AppContext, username: string, password: string
   await clearFailedLogins(ctx.db, username);
   const session = await openSession(ctx, user.id, 'password', client);
   await inTransaction(ctx, (tx) =>
-    ctx.journal.record(tx, { id: user.id, name: user.username }, { action: 'signed_in', entityType: 'user', entityId: user.id, summary: `Signed in from ${client.ip}`, changes: [] }),
+    ctx.journal.record(tx, { id: user.id, name: user.display_name }, { action: 'signed_in', entityType: 'user', entityId: user.id, summary: `Signed in from ${client.ip}`, changes: [] }),
   );
   return { ...session, userId: user.id };
 }

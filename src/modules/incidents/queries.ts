@@ -83,6 +83,13 @@ function detailColumns(query: ReturnType<typeof selectIncidents>) {
     eb.selectFrom('app_user as caller').select('caller.display_name').whereRef('caller.id', '=', 'incident.caller_id').as('caller_display_name'),
     eb.selectFrom('app_user as caller').select('caller.email').whereRef('caller.id', '=', 'incident.caller_id').as('caller_user_email'),
     'incident.connection_id',
+    // The connection as the journal names it: its product, and the supplier's circuit reference once it has one.
+    eb
+      .selectFrom('connection')
+      .innerJoin('product', 'product.id', 'connection.product_id')
+      .select(sql<string>`product.name || coalesce(', ' || connection.circuit_reference, '')`.as('name'))
+      .whereRef('connection.id', '=', 'incident.connection_id')
+      .as('connection_name'),
     'incident.supplier_reference',
     'incident.handed_off_at',
     'incident.supplier_accepted_at',
@@ -112,7 +119,7 @@ export async function lockIncident(tx: Tx, scope: Scope, id: number): Promise<In
  * (stopped late, retargeted past its due time), or runs past its due instant before its breach
  * job has run. A breach stays a breach once the clock stops. OLA and underpinning clocks are the
  * desk's and the supplier's business, not the customer's, and do not count. The clocks decide,
- * not the row's `sla_due_at` (their resolution due time's copy): an EXISTS alone in the WHERE
+ * not the row's `sla_due_at` (their next due time's copy): an EXISTS alone in the WHERE
  * becomes a semi-join (NOT EXISTS an anti-join), which the planner runs along the queue's order
  * probing `sla_clock_record_idx` until the page is full; inside an OR it could only scan every
  * clock into a hash.
@@ -122,7 +129,7 @@ const SLA_CLOCKS = sql`sla_clock as breach where breach.record_type = 'incident'
 const SLA_BREACHED = sql<SqlBool>`exists (select 1 from ${SLA_CLOCKS} and ${CLOCK_BREACHED})`;
 
 /**
- * What the queue shows of the incident's service levels beside its resolution due time
+ * What the queue shows of the incident's service levels beside its next due time
  * (`sla_due_at`): whether an SLA target is breached, and while the incident is unanswered, when
  * its SLA response target falls due (the running clock's cached due instant; null while paused
  * short of it). Read for the page's rows only, after the sort and the limit, each an aggregate
@@ -190,14 +197,20 @@ const NUMBER_DIGITS = /^\d{1,7}$/;
  * first tried on the newest incidents (a read of pages every search shares); then common words
  * are tested row by row along the queue's order, which stops when the page is full, and rare ones
  * are looked up in the full-text indexes and only their matches sorted (src/domain/search-shape.ts).
- * Both shapes return exactly the incidents whose words match; they differ only in cost.
+ * Both shapes return exactly the incidents whose words match, or whose site's name does; they
+ * differ only in cost.
  */
 async function matchesSearch(db: Db, text: string, seesWorkNotes: boolean, page: number): Promise<Expression<SqlBool>> {
   const query = sql`websearch_to_tsquery('english', ${text})`;
   const notes = seesWorkNotes ? 'notes_search' : 'public_notes_search';
+  // The sites the words name, found first in their own index: their incidents match as well, by
+  // site id, so no incident is joined to its site. Scope is not needed here: the queue's own scope
+  // decides which incidents are seen, and a site id reveals nothing by itself.
+  const sites = await sitesNamed(db, text);
+  const atSite = (alias: string) => (sites.length > 0 ? sql`or ${sql.ref(`${alias}.site_id`)} = any(${sites}::bigint[])` : sql``);
   // ts_match_vq is the function behind @@: the same test, but no index serves it and the planner
   // takes it to match a third of the rows, so it walks the queue's order and stops at the page.
-  const rowByRow = sql<SqlBool>`(ts_match_vq(incident.search, ${query}) or ts_match_vq(${sql.ref(`incident.${notes}`)}, ${query}))`;
+  const rowByRow = sql<SqlBool>`(ts_match_vq(incident.search, ${query}) or ts_match_vq(${sql.ref(`incident.${notes}`)}, ${query}) ${atSite('incident')})`;
   const sample = await sql<{ hits: number; incidents: number }>`select count(*) filter (where newest.hit)::int as hits,
       (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents
     from (select ${rowByRow} as hit from incident order by incident.id desc limit ${SEARCH_SAMPLE}) as newest`.execute(db);
@@ -206,7 +219,13 @@ async function matchesSearch(db: Db, text: string, seesWorkNotes: boolean, page:
   // An array from a subquery is computed once, before the outer scan, so the planner cannot turn
   // it back into a walk; the primary key then yields the matches in the queue's order.
   return sql<SqlBool>`incident.id = any(array(select m.id from incident as m
-    where m.search @@ ${query} or ${sql.ref(`m.${notes}`)} @@ ${query}))`;
+    where m.search @@ ${query} or ${sql.ref(`m.${notes}`)} @@ ${query} ${atSite('m')}))`;
+}
+
+/** The ids of the sites whose names hold the words (site_name_search_idx, migration 0018). */
+async function sitesNamed(db: Db, text: string): Promise<number[]> {
+  const found = await sql<{ id: number }>`select id from site where to_tsvector('english', name) @@ websearch_to_tsquery('english', ${text})`.execute(db);
+  return found.rows.map((r) => Number(r.id));
 }
 
 /** A note's words join its incident's search vectors (the customer's too, when it is theirs to read). */

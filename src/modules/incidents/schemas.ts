@@ -45,7 +45,7 @@ const IncidentFields = {
   supplier: Nullable(Ref),
   major: Type.Boolean(),
   parent: Nullable(Type.Object({ id: Type.Integer(), number: Type.String(), title: Type.String() })),
-  slaDueAt: Nullable(Type.String({ format: 'date-time', description: 'When its SLA resolution target falls due; null while none runs towards it (paused, resolved)' })),
+  slaDueAt: Nullable(Type.String({ format: 'date-time', description: 'When its next SLA target falls due: the earliest of its running SLA targets, response or resolution (in the past once late); null while none runs (answered and resolved, cancelled, waiting on the customer). The queue sorts by it (sort=slaDueAt)' })),
   createdAt: Stamp,
   updatedAt: Stamp,
   version: Type.Integer(),

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
+import * as clock from '../../core/clock.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, SYSTEM_PRINCIPAL, type Actor, type Principal } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
@@ -157,7 +158,8 @@ export async function getNotes(ctx: AppContext, principal: Principal, id: number
 
 // ---------------------------------------------------------------------------------------------
 // The journal view, and the one path every change takes. Sites, teams and suppliers are recorded by
-// name, as a reader of the history knows them, not by the ids or codes they are stored under.
+// name (a connection by its product and circuit reference), as a reader of the history knows them,
+// not by the ids or codes they are stored under.
 
 function journalView(row: IncidentRow | undefined) {
   return row
@@ -170,7 +172,7 @@ function journalView(row: IncidentRow | undefined) {
         urgency: row.urgency,
         category: row.category,
         site: row.site_name,
-        connection: row.connection_id,
+        connection: row.connection_name,
         team: row.team_name,
         assignee: row.assignee_name,
         supplier: row.supplier_name,
@@ -250,13 +252,13 @@ interface Change {
  * incident goes through here, so none can forget the clocks or the journal.
  */
 async function applyChange(tx: Tx, ctx: AppContext, before: IncidentRow, change: Change): Promise<IncidentRow> {
-  const now = new Date();
+  const now = clock.now();
   const c = { ...change.changes };
   if (change.move && !before.responded_at && clockSignals(change.move.from, change.move.to, false).includes('responded')) c.responded_at = now;
   const summary = await moveClocks(tx, ctx, before, c, change.move, now);
   await tx
     .updateTable('incident')
-    .set({ ...c, ...(summary ? { sla_due_at: summary.resolutionDueAt ?? 'infinity' } : {}), updated_at: now, version: before.version + 1 })
+    .set({ ...c, ...(summary ? { sla_due_at: summary.nextDueAt ?? 'infinity' } : {}), updated_at: now, version: before.version + 1 })
     .where('id', '=', before.id)
     .execute();
   const after = (await findIncidentDetail(tx, { kind: 'network' }, before.id))!;
@@ -304,16 +306,11 @@ async function keepAutoCloseTimer(tx: Tx, ctx: AppContext, row: IncidentRow): Pr
   await schedule(tx, { kind: AUTO_CLOSE_JOB, runAt: reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)!, payload: { incidentId: row.id }, dedupeKey: key });
 }
 
-/** Who wrote a note, as its readers know them: the display name, not the sign-in name. */
-function authorOf(principal: Principal): Actor {
-  return { id: principal.userId || null, name: principal.displayName || principal.username };
-}
-
 async function addNoteRow(tx: Tx, incidentId: number, note: { kind: string; customerVisible: boolean; body: string; author: Actor; source?: 'web' | 'api' | 'email' | 'system' }) {
   await indexNotes(tx, [incidentId], note.body, note.customerVisible);
   return tx
     .insertInto('incident_note')
-    .values({ incident_id: incidentId, kind: note.kind, customer_visible: note.customerVisible, body: note.body, author_id: note.author.id || null, author_name: note.author.name, source: note.source ?? 'api' })
+    .values({ incident_id: incidentId, kind: note.kind, customer_visible: note.customerVisible, body: note.body, author_id: note.author.id || null, author_name: note.author.name, source: note.source ?? 'api', created_at: clock.now() })
     .returning(['id', 'kind', 'customer_visible', 'body', 'author_name', 'source', 'created_at'])
     .executeTakeFirstOrThrow();
 }
@@ -373,8 +370,8 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
   const caller = await callerFor(tx, principal, input);
   const ciIds = [...new Set([...(input.ciIds ?? []), ...(placed.ciId ? [placed.ciId] : [])])];
   await knownCis(tx, ciIds);
-  const now = new Date();
-  // Assigned as it is logged: that is its response (which leaves the resolution due time as it is).
+  const now = clock.now();
+  // Assigned as it is logged: that is its response, so its response clocks start stopped and its resolution is next due.
   const clocks = await planClocks(
     tx,
     ctx,
@@ -400,7 +397,7 @@ export async function createIncident(tx: Tx, ctx: AppContext, principal: Princip
     team_id: team?.id ?? null,
     assignee_id: input.assigneeId ?? null,
     responded_at: team ? now : null,
-    sla_due_at: clocks.summary.resolutionDueAt ?? 'infinity',
+    sla_due_at: clocks.summary.nextDueAt ?? 'infinity',
     created_at: now,
     updated_at: now,
   };
@@ -579,7 +576,7 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
     heldBySupplier: principal.scope.kind === 'supplier' && before.supplier_id === principal.scope.supplierId && from === 'pending_supplier',
     resolutionCode: input.resolutionCode ?? null,
     resolvedAt: before.resolved_at,
-    now: new Date(),
+    now: clock.now(),
     reopenWindowMs: settings.reopenWindowHours * HOUR,
     openChildren,
     hasTeam: before.team_id !== null,
@@ -587,8 +584,8 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
     hasNote: Boolean(input.note?.trim()),
     hasResolutionNotes: Boolean((input.resolutionNotes ?? input.note)?.trim()),
   });
-  if (refusal) throw problems.unprocessable(refusal.field, refusal.message);
-  const now = new Date();
+  if (refusal) throw problems.unprocessableFields([{ field: refusal.field, message: refusal.message }, ...(refusal.also ?? [])]);
+  const now = clock.now();
   const reopening = from === 'resolved' && input.to === 'in_progress';
   const changes: IncidentChanges = {
     state: input.to,
@@ -599,7 +596,7 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
   };
   const action = reopening ? 'reopened' : input.to === 'closed' && party === 'customer' ? 'confirmed' : input.to;
   const after = await applyChange(tx, ctx, before, { action, summary: `${label(from)} → ${label(input.to)}`, changes, move: { from, to: input.to }, actor: actorOf(principal) });
-  if (input.note) await addNoteRow(tx, after.id, { kind: NOTE_KIND_OF_MOVE[input.to] ?? 'comment', customerVisible: true, body: input.note, author: authorOf(principal) });
+  if (input.note) await addNoteRow(tx, after.id, { kind: NOTE_KIND_OF_MOVE[input.to] ?? 'comment', customerVisible: true, body: input.note, author: actorOf(principal) });
   await tellMove(tx, ctx, after, from, input.note);
   if (input.to === 'resolved' || input.to === 'cancelled') await settleChildren(tx, ctx, principal, after);
   return after;
@@ -642,16 +639,16 @@ export async function handOffIncident(ctx: AppContext, principal: Principal, id:
     if (!supplier) throw problems.unprocessable('supplierId', 'is not a known supplier');
     if (supplier.state !== 'active') throw problems.unprocessable('supplierId', `${supplier.name} is ${supplier.state}`);
     const from = before.state as IncidentState;
-    const refusal = transitionRefusal({ from, to: 'pending_supplier', party: 'desk', now: new Date(), reopenWindowMs: 0, hasSupplier: true });
+    const refusal = transitionRefusal({ from, to: 'pending_supplier', party: 'desk', now: clock.now(), reopenWindowMs: 0, hasSupplier: true });
     if (refusal && !(from === 'pending_supplier' && before.supplier_id !== supplier.id)) throw problems.unprocessable(refusal.field === 'to' ? 'state' : refusal.field, refusal.message);
     const after = await applyChange(tx, ctx, before, {
       action: 'handed_off',
       summary: `Handed to ${supplier.name}`,
-      changes: { state: 'pending_supplier', supplier_id: supplier.id, handed_off_at: new Date(), supplier_accepted_at: null, supplier_reference: null },
+      changes: { state: 'pending_supplier', supplier_id: supplier.id, handed_off_at: clock.now(), supplier_accepted_at: null, supplier_reference: null },
       move: from !== 'pending_supplier' ? { from, to: 'pending_supplier' } : undefined,
       actor: actorOf(principal),
     });
-    await addNoteRow(tx, after.id, { kind: 'work_note', customerVisible: false, body: input.note, author: authorOf(principal) });
+    await addNoteRow(tx, after.id, { kind: 'work_note', customerVisible: false, body: input.note, author: actorOf(principal) });
     const { supplier: contacts } = await contactsOf(tx, after);
     await tell(tx, ctx, after, 'supplier_hand_off', contacts, `Handed to ${supplier.name}: ${after.title}`, input.note);
     return after;
@@ -668,7 +665,7 @@ export async function acceptIncident(ctx: AppContext, principal: Principal, id: 
     return applyChange(tx, ctx, before, {
       action: 'accepted',
       summary: `Accepted by ${before.supplier_name}${input.supplierReference ? ` as ${input.supplierReference}` : ''}`,
-      changes: { supplier_accepted_at: new Date(), ...(input.supplierReference ? { supplier_reference: input.supplierReference } : {}) },
+      changes: { supplier_accepted_at: clock.now(), ...(input.supplierReference ? { supplier_reference: input.supplierReference } : {}) },
       actor: actorOf(principal),
     });
   });
@@ -693,7 +690,7 @@ export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, i
   if (party === 'supplier' && kind === 'question') throw problems.unprocessable('kind', 'ask the customer through the service desk');
   if (before.state === 'closed' || before.state === 'cancelled') throw problems.conflict('state', `a ${before.state} incident takes no more notes`);
   const customerVisible = kind !== 'work_note';
-  const note = await addNoteRow(tx, before.id, { kind, customerVisible, body: input.body, author: authorOf(principal), source });
+  const note = await addNoteRow(tx, before.id, { kind, customerVisible, body: input.body, author: actorOf(principal), source });
   let row = before;
   const from = before.state as IncidentState;
   if (kind === 'question' && isOpen(from)) {
@@ -702,8 +699,10 @@ export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, i
     row = await applyChange(tx, ctx, before, { action: 'answered', summary: 'The customer answered', changes: { state: 'in_progress' }, move: { from, to: 'in_progress' }, actor: actorOf(principal) });
   } else {
     const respondedNow = party !== 'customer' && customerVisible && !before.responded_at;
-    if (respondedNow) await recordClockEvent(tx, ctx, subjectOf(before), 'responded', new Date());
-    await tx.updateTable('incident').set({ updated_at: new Date(), version: before.version + 1, ...(respondedNow ? { responded_at: new Date() } : {}) }).where('id', '=', before.id).execute();
+    // Answered, its response no longer falls due: the row's due time moves on to the next target.
+    const at = clock.now();
+    const clocks = respondedNow ? await recordClockEvent(tx, ctx, subjectOf(before), 'responded', at) : null;
+    await tx.updateTable('incident').set({ updated_at: at, version: before.version + 1, ...(respondedNow ? { responded_at: at } : {}), ...(clocks ? { sla_due_at: clocks.nextDueAt ?? 'infinity' } : {}) }).where('id', '=', before.id).execute();
     await ctx.journal.record(tx, actorOf(principal), {
       action: kind === 'work_note' ? 'work_note' : 'note',
       entityType: ENTITY,
@@ -775,7 +774,7 @@ export async function linkUnder(tx: Tx, ctx: AppContext, principal: Principal, p
     if (child.major) throw problems.unprocessable('incidentIds', `${child.number} is itself a major incident`);
     await applyChange(tx, ctx, child, { action: 'linked', summary: `Linked to ${parent.number}`, changes: { parent_id: parentId }, actor: actorOf(principal) });
   }
-  await tx.updateTable('incident').set({ updated_at: new Date(), version: parent.version + 1 }).where('id', '=', parentId).execute();
+  await tx.updateTable('incident').set({ updated_at: clock.now(), version: parent.version + 1 }).where('id', '=', parentId).execute();
   await ctx.journal.record(tx, actorOf(principal), {
     action: 'children_linked',
     entityType: ENTITY,
@@ -797,16 +796,15 @@ export async function postMajorUpdate(ctx: AppContext, principal: Principal, id:
     if (partyOf(principal) !== 'desk') throw problems.forbidden('Only the service desk posts major incident updates.');
     if (!isOpen(parent.state as IncidentState)) throw problems.conflict('state', `${parent.number} is ${label(parent.state as IncidentState)}`);
     const actor = actorOf(principal);
-    const author = authorOf(principal);
-    const note = await addNoteRow(tx, parent.id, { kind: 'major_update', customerVisible: true, body, author });
+    const note = await addNoteRow(tx, parent.id, { kind: 'major_update', customerVisible: true, body, author: actor });
     const children = (await childrenOf(tx, { kind: 'network' }, parent.id)).filter((c) => isOpen(c.state as IncidentState));
     const text = `Update on ${parent.number} (${parent.title}): ${body}`;
     if (children.length > 0) {
-      await tx.insertInto('incident_note').values(children.map((c) => ({ incident_id: c.id, kind: 'major_update', customer_visible: true, body: text, author_id: author.id, author_name: author.name, source: 'system' }))).execute();
+      await tx.insertInto('incident_note').values(children.map((c) => ({ incident_id: c.id, kind: 'major_update', customer_visible: true, body: text, author_id: actor.id, author_name: actor.name, source: 'system', created_at: clock.now() }))).execute();
       await indexNotes(tx, children.map((c) => c.id), text, true);
-      await tx.updateTable('incident').set((eb) => ({ updated_at: new Date(), version: eb('version', '+', 1) })).where('id', 'in', children.map((c) => c.id)).execute();
+      await tx.updateTable('incident').set((eb) => ({ updated_at: clock.now(), version: eb('version', '+', 1) })).where('id', 'in', children.map((c) => c.id)).execute();
     }
-    await tx.updateTable('incident').set({ updated_at: new Date(), version: parent.version + 1 }).where('id', '=', parent.id).execute();
+    await tx.updateTable('incident').set({ updated_at: clock.now(), version: parent.version + 1 }).where('id', '=', parent.id).execute();
     await ctx.journal.recordMany(tx, actor, [parent, ...children].map((r) => ({
       action: 'major_update',
       entityType: ENTITY,

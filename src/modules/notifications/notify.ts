@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../core/context.ts';
 import type { Tx } from '../../core/journal/journal.ts';
+import * as clock from '../../core/clock.ts';
 import { schedule } from '../../core/jobs/queue.ts';
 import { jobHandlers } from '../../core/jobs/registry.ts';
 import { audienceOf, replyAboveLine, subjectFor } from '../../domain/email-reply.ts';
@@ -74,6 +75,8 @@ export async function notify(tx: Tx, ctx: AppContext, notification: Notification
     .orderBy('id')
     .limit(1)
     .executeTakeFirst();
+  // Written when the change that needs it is (as of its time, when history is written: core/clock.ts).
+  const at = clock.now();
   const left = unusable.length > 0 ? `no usable address: ${unusable.join(', ')}` : null;
   const { id } = await db
     .insertInto('email_message')
@@ -98,11 +101,13 @@ export async function notify(tx: Tx, ctx: AppContext, notification: Notification
       reply_token: replyToken(ctx.config.auditKey, messageId),
       state: recipients.length > 0 ? 'queued' : 'failed',
       reason: recipients.length > 0 ? left : `not sent: ${left}`,
+      created_at: at,
+      updated_at: at,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (recipients.length > 0) {
-    await schedule(tx, { kind: SEND_KIND, runAt: new Date(), payload: { emailMessageId: id }, dedupeKey: sendKey(id), maxAttempts: SEND_ATTEMPTS });
+    await schedule(tx, { kind: SEND_KIND, runAt: at, payload: { emailMessageId: id }, dedupeKey: sendKey(id), maxAttempts: SEND_ATTEMPTS });
   }
 }
 

@@ -43,9 +43,14 @@ export type RecordEvent =
   | 'reopened' // resolution clocks run again from where they stopped
   | 'cancelled'; // every clock stops, neither met nor breached
 
+/** What the record keeps of its clocks on its own row (as `sla_due_at`), for its queue to sort by. */
 export interface ClockSummary {
-  /** When the record's customer-facing resolution target falls due; null while none runs towards it. */
-  resolutionDueAt: Date | null;
+  /**
+   * When the next of the record's customer-facing (SLA) targets falls due: the earliest due
+   * instant among its running SLA clocks, response or resolution (in the past once one is late).
+   * Null while none runs: answered and resolved, cancelled, waiting on the customer, or no SLA.
+   */
+  nextDueAt: Date | null;
 }
 
 export interface ClockView {

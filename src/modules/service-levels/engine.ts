@@ -5,9 +5,10 @@ import type { Tx } from '../../core/journal/journal.ts';
 import type { Job } from '../../core/jobs/queue.ts';
 import { cancel, reschedule, schedule } from '../../core/jobs/queue.ts';
 import { SYSTEM_ACTOR } from '../../core/access/principal.ts';
+import * as clock from '../../core/clock.ts';
 import type { Closure, Instant, WeeklyHours } from '../../domain/business-calendar.ts';
 import {
-  changeCalendar, isStopped, pause, readClock, reopen, resume, stop, stopReason, timersOf,
+  changeCalendar, isPaused, isStopped, pause, readClock, reopen, resume, stop, stopReason, timersOf,
   type CalendarSnapshot, type StoredClock, type StoredClockReading, type StoredEvent,
 } from '../../domain/sla-timeline.ts';
 import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KIND_NAMES, DEFINITION_KINDS, targetOf, type DefinitionTarget, type DefinitionTerms, type DefinitionKind } from '../../domain/sla-definitions.ts';
@@ -80,7 +81,7 @@ function cached(reading: StoredClockReading, at: Instant): Updateable<SlaClockTa
     warn_at: dateOf(reading.warnAt),
     stopped_at: dateOf(reading.stoppedAt),
     evaluated_at: new Date(at),
-    updated_at: new Date(),
+    updated_at: clock.now(),
   };
 }
 
@@ -160,6 +161,7 @@ function planStarts(subject: NewClockSubject, starts: ClockStart[], at: Instant)
       warning_fraction: definition.warning_fraction,
       events: stored.events,
       started_at: new Date(at),
+      created_at: clock.now(),
       ...(cached(reading, at) as { state: string; evaluated_at: Date }),
     };
     return { stored, reading, values, timers: newTimers(definition.kind, metric, timersOf(stored, reading)) };
@@ -254,12 +256,21 @@ async function retarget(tx: Tx, clock: Clock, subject: SubjectRow, { definition,
   });
 }
 
-/** The record's customer-facing resolution due instant, as the record's queue sorts by it: from its newest open SLA resolution clock. */
+/**
+ * Whether a clock counts towards the record's summary (`ClockSummary`): a customer-facing (SLA)
+ * clock, response or resolution, still running. A stopped clock (answered, resolved, cancelled)
+ * is done with and a paused one waits on the customer, even one breached before it paused.
+ */
+const runsTowardsDue = (kind: string, events: StoredEvent[]) => kind === 'sla' && !isStopped(events) && !isPaused(events);
+
+/** The summary of the due instants of the clocks that count: the earliest. */
+function earliestDue(dues: Array<Instant | null>): ClockSummary {
+  const known = dues.filter((d): d is Instant => d !== null);
+  return { nextDueAt: known.length === 0 ? null : new Date(Math.min(...known)) };
+}
+
 function summaryOf(clocks: Clock[], at: Instant): ClockSummary {
-  const open = clocks.filter((c) => c.row.kind === 'sla' && c.row.metric === 'resolution' && c.row.stopped_at === null).sort((a, b) => b.row.id - a.row.id)[0];
-  if (!open) return { resolutionDueAt: null };
-  const reading = readClock(open.stored, at, bankHolidays);
-  return { resolutionDueAt: reading.state === 'paused' || reading.dueAt === null ? null : new Date(reading.dueAt) };
+  return earliestDue(clocks.filter((c) => runsTowardsDue(c.row.kind, c.stored.events)).map((c) => readClock(c.stored, at, bankHolidays).dueAt));
 }
 
 function subjectValues(subject: ClockSubject) {
@@ -294,17 +305,16 @@ export async function planRecordClocks(tx: Tx, ctx: AppContext, subject: Omit<Cl
   const respondedAt = responded ? at : null;
   // Planned before the record has its id (the statement that writes them fills it in), so the due time is read once.
   const planned = planStarts({ ...facts, record_id: 0, organisation_id: subject.organisationId, paused_since: null, responded_at: respondedAt }, starts, t);
-  const resolution = planned.find((p) => p.values.kind === 'sla' && p.values.metric === 'resolution');
-  const dueAt = resolution?.reading.dueAt ?? null;
   // The record's id and number are the statement's to fill in.
   const row = { record_type: subject.recordType, ...subjectValues({ ...subject, recordId: 0, recordNumber: '' }), product_id: subject.productId ?? null };
   const writes = {
-    subject: JSON.stringify({ ...row, responded_at: respondedAt, created_at: at, updated_at: new Date() }),
+    subject: JSON.stringify({ ...row, responded_at: respondedAt, created_at: at, updated_at: clock.now() }),
     clocks: JSON.stringify(planned.map((p) => p.values)),
     timers: timerValues(planned.flatMap((p) => p.timers)),
   };
   return {
-    summary: { resolutionDueAt: dueAt === null ? null : new Date(dueAt) },
+    // A record answered as it is written has its response clocks stopped already (planStarts), so they do not count.
+    summary: earliestDue(planned.filter((p) => runsTowardsDue(p.values.kind, p.stored.events)).map((p) => p.reading.dueAt)),
     start: (recordId, recordNumber) => insertSubjectAndClocks(tx, recordId, recordNumber, writes),
     writes,
   };
@@ -353,14 +363,14 @@ const SUBJECT_CHANGES: Record<RecordEvent, (at: Date) => Record<string, unknown>
 export async function recordEvent(tx: Tx, ctx: AppContext, subject: ClockSubject, event: RecordEvent, at: Date): Promise<ClockSummary> {
   useBankHolidaysOf(ctx.config);
   const before = await lockSubject(tx, subject.recordType, subject.recordId);
-  if (!before) return { resolutionDueAt: null };
+  if (!before) return { nextDueAt: null };
   const t = at.getTime();
   const changes = SUBJECT_CHANGES[event](at);
   if (event === 'paused' && before.paused_since) delete changes.paused_since;
   const answered = (event === 'responded' || event === 'resolved') && !before.responded_at ? { responded_at: at } : {};
   const row = await tx
     .updateTable('sla_subject')
-    .set({ ...changes, ...answered, updated_at: new Date() })
+    .set({ ...changes, ...answered, updated_at: clock.now() })
     .where('record_type', '=', subject.recordType)
     .where('record_id', '=', subject.recordId)
     .returningAll()
@@ -382,7 +392,7 @@ export async function changeSubject(tx: Tx, ctx: AppContext, after: ClockSubject
   const t = at.getTime();
   const subject = await tx
     .updateTable('sla_subject')
-    .set({ ...subjectValues(after), updated_at: new Date() })
+    .set({ ...subjectValues(after), updated_at: clock.now() })
     .where('record_type', '=', after.recordType)
     .where('record_id', '=', after.recordId)
     .returningAll()

@@ -218,7 +218,7 @@ export interface NewTimer {
 const CLOCK_COLUMNS = [
   'record_type', 'record_id', 'definition_id', 'kind', 'metric', 'priority', 'organisation_id', 'supplier_id', 'team_id', 'calendar_id',
   'calendar', 'target_ms', 'warning_fraction', 'events', 'started_at', 'state', 'elapsed_ms', 'paused_ms', 'due_at', 'warn_at',
-  'stopped_at', 'evaluated_at', 'updated_at',
+  'stopped_at', 'evaluated_at', 'created_at', 'updated_at',
 ];
 const SUBJECT_COLUMNS = ['record_type', 'record_id', 'record_number', 'organisation_id', 'team_id', 'supplier_id', 'product_id', 'priority', 'responded_at', 'created_at', 'updated_at'];
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoDate, Nullable, OneOf, PageQuery } from '../../core/http/schemas.ts';
+import { IsoDate, Nullable, OneOf, PageQuery, UpperCode } from '../../core/http/schemas.ts';
 import { UK_DIVISIONS } from '../../domain/bank-holidays.ts';
 import { CLOCK_METRICS, DEFINITION_KINDS } from '../../domain/sla-definitions.ts';
 
@@ -122,7 +122,7 @@ const Targets = Type.Array(Target, { minItems: 1, maxItems: 20 });
 
 export const CreateDefinitionBody = Type.Object(
   {
-    code: Type.String({ pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$' }),
+    code: UpperCode,
     name: Title,
     description: Type.Optional(Description),
     kind: OneOf(DEFINITION_KINDS),

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
+import * as clock from '../../core/clock.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, SYSTEM_ACTOR, type Actor as JournalActor, type Principal } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
@@ -49,7 +50,6 @@ import {
 
 const CLOSE_JOB = 'service_request.close';
 const closeKey = (id: number) => `${CLOSE_JOB}:${id}`;
-const today = () => new Date().toISOString().slice(0, 10);
 
 /**
  * n3sp takes a request's connection through its lifecycle on the person's behalf: the request's
@@ -59,12 +59,12 @@ const today = () => new Date().toISOString().slice(0, 10);
 const onBehalfOf = (principal: Principal): Principal => ({ ...principal, scope: { kind: 'network' } });
 
 async function clockEvent(tx: Tx, ctx: AppContext, row: RequestRow, event: RecordEvent): Promise<void> {
-  await setDue(tx, row.id, await recordClockEvent(tx, ctx, subjectOf(row), event, new Date()));
+  await setDue(tx, row.id, await recordClockEvent(tx, ctx, subjectOf(row), event, clock.now()));
 }
 
 /** Moves the request to a state, stamping what that state stamps (fulfilment is stamped by advance, with its close time); returns the row after. */
 async function moveTo(tx: Tx, id: number, to: RequestState, extra: Record<string, unknown> = {}): Promise<RequestRow> {
-  const now = new Date();
+  const now = clock.now();
   const stamps: Record<string, unknown> = {};
   if (to === 'closed') stamps.closed_at = now;
   if (to === 'cancelled') stamps.cancelled_at = now;
@@ -91,7 +91,7 @@ async function advance(tx: Tx, ctx: AppContext, actor: JournalActor, id: number)
   if (row.state !== 'in_fulfilment' || !allTasksClosed(snapshotOf(row, await tasksOf(tx, id)).tasks)) return;
   // The window in force now is the request's for good: its row, its job and its e-mail agree.
   const { autoCloseDays } = (await requestSettings.read(tx, ctx.db)).settings;
-  const fulfilledAt = new Date();
+  const fulfilledAt = clock.now();
   const after = await moveTo(tx, id, 'fulfilled', { fulfilled_at: fulfilledAt, closes_at: autoCloseAt(fulfilledAt, autoCloseDays) });
   await journal(tx, ctx, actor, 'fulfilled', row, after, 'Every task is done or skipped: fulfilled');
   await clockEvent(tx, ctx, after, 'resolved');
@@ -113,11 +113,11 @@ async function closeTask(tx: Tx, ctx: AppContext, principal: { actor: JournalAct
     .updateTable('request_task')
     .set((eb) => ({
       state: to,
-      completed_at: new Date(),
+      completed_at: clock.now(),
       completed_by: principal.userId,
       notes: to === 'done' ? text : null,
       skipped_reason: to === 'skipped' ? text : null,
-      updated_at: new Date(),
+      updated_at: clock.now(),
       version: eb('version', '+', 1),
     }))
     .where('id', '=', task.id)
@@ -135,7 +135,7 @@ export async function approveRequest(ctx: AppContext, principal: Principal, id: 
     const before = await mustLock(tx, principal, id);
     const refused = checkDecision({ state: before.state as RequestState, requesterId: before.requester_id }, actorFacts(principal), 'approve');
     if (refused) refuse(refused);
-    let after = await moveTo(tx, id, 'approved', { approved_by: principal.userId, approved_at: new Date() });
+    let after = await moveTo(tx, id, 'approved', { approved_by: principal.userId, approved_at: clock.now() });
     await journal(tx, ctx, actorOf(principal), 'approved', before, after, `Approved by ${principal.displayName}${comment ? `: ${comment}` : ''}`);
     await clockEvent(tx, ctx, after, 'responded');
     if (after.kind === 'new_connection' && after.connection_id === null) after = await linkNewConnection(tx, ctx, principal, after, after.product_code!);
@@ -150,7 +150,7 @@ export async function rejectRequest(ctx: AppContext, principal: Principal, id: n
     const before = await mustLock(tx, principal, id);
     const refused = checkDecision({ state: before.state as RequestState, requesterId: before.requester_id }, actorFacts(principal), 'reject', reason);
     if (refused) refuse(refused);
-    const after = await moveTo(tx, id, 'rejected', { approved_by: principal.userId, approved_at: new Date(), rejection_reason: reason });
+    const after = await moveTo(tx, id, 'rejected', { approved_by: principal.userId, approved_at: clock.now(), rejection_reason: reason });
     await journal(tx, ctx, actorOf(principal), 'rejected', before, after, `Rejected by ${principal.displayName}: ${reason}`);
     await clockEvent(tx, ctx, after, 'cancelled');
     await tell(tx, ctx, after, 'customer_update', requesterOf(after), `rejected: ${after.title}`, `${after.number} is rejected: ${reason}`);
@@ -187,7 +187,7 @@ export async function transitionRequest(ctx: AppContext, principal: Principal, i
       if (after.kind === 'new_connection' && after.connection_id !== null) {
         const connection = await lockConnection(tx, { kind: 'network' }, after.connection_id);
         if (connection && ['requested', 'quoted', 'ordered', 'surveyed'].includes(connection.state)) {
-          await transitionIn(tx, ctx, onBehalfOf(principal), connection.id, connection.version, { to: 'cancelled', at: laterOf(today(), connection) });
+          await transitionIn(tx, ctx, onBehalfOf(principal), connection.id, connection.version, { to: 'cancelled', at: laterOf(clock.today(), connection) });
         }
       }
       if (isStaff(principal)) await tell(tx, ctx, after, 'customer_update', requesterOf(after), `cancelled: ${after.title}`, `${after.number} is cancelled: ${input.reason}`);
@@ -242,7 +242,7 @@ export async function workTask(ctx: AppContext, principal: Principal, id: number
     if (action === 'complete' && drives && row.connection_id !== null) {
       const connection = await lockConnection(tx, { kind: 'network' }, row.connection_id);
       if (connection && connection.state !== drives) {
-        await transitionIn(tx, ctx, onBehalfOf(principal), connection.id, connection.version, { to: drives as 'ceased', at: today() });
+        await transitionIn(tx, ctx, onBehalfOf(principal), connection.id, connection.version, { to: drives as 'ceased', at: clock.today() });
       }
     }
     await advance(tx, ctx, actorOf(principal), id);

@@ -263,3 +263,17 @@ export async function userSeesOrganisation(db: Db | Tx, userId: number, organisa
     .executeTakeFirst();
   return !!row;
 }
+
+/**
+ * What a request may name as its product: the catalogue's active connection products (what a new
+ * connection is asked for as, and an upgrade asked for to). The network provider's own offer, so
+ * no scope applies; a customer, who does not read the catalogue itself, reads this much of it.
+ */
+export function listRequestableProducts(db: Db, page: PageRequest) {
+  const query = db
+    .selectFrom('product')
+    .select(['product.id', 'product.code', 'product.name', 'product.access_technology', 'product.bandwidth_down_kbps', 'product.bandwidth_up_kbps', 'product.resilience', 'product.requires_approval'])
+    .where('product.kind', '=', 'connection')
+    .where('product.state', '=', 'active');
+  return paginate(query, { columns: { code: 'product.code', name: 'product.name' }, tie: 'product.id', tieKey: 'id', defaultSort: 'name' }, page);
+}

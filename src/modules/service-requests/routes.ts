@@ -11,8 +11,8 @@ import { inTransaction } from '../../core/context.ts';
 import { Page, PageQuery } from '../../core/http/schemas.ts';
 import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
 import type { RequestState } from '../../domain/request-lifecycle.ts';
-import { listRequests } from './queries.ts';
-import { addNote, createRequest, detailOf, ENTITY, getRequest, presentNote, presentSummary, reload, updateRequest, updateTask } from './service.ts';
+import { listRequestableProducts, listRequests } from './queries.ts';
+import { addNote, createRequest, detailOf, ENTITY, getRequest, presentNote, presentRequestableProduct, presentSummary, reload, updateRequest, updateTask } from './service.ts';
 import { approveRequest, rejectRequest, transitionRequest, workTask } from './fulfilment.ts';
 import { requestSettings } from './settings.ts';
 import {
@@ -21,6 +21,8 @@ import {
   CreateRequestBody,
   DecisionBody,
   RejectBody,
+  RequestableProductSchema,
+  RequestCatalogueQuery,
   RequestListQuery,
   RequestNoteSchema,
   RequestParams,
@@ -43,6 +45,7 @@ export async function serviceRequestRoutes(appBase: FastifyInstance, ctx: AppCon
   app.addSchema(RequestSummarySchema);
   app.addSchema(RequestSchema);
   app.addSchema(RequestSettingsSchema);
+  app.addSchema(RequestableProductSchema);
   const tags = ['Service requests'];
   const access = (permission: 'requests:read' | 'requests:write' | 'journal:read') => ({ access: { permission, resource: 'service_request' } });
   const Detail = Type.Ref('ServiceRequestDetail');
@@ -164,6 +167,14 @@ export async function serviceRequestRoutes(appBase: FastifyInstance, ctx: AppCon
       const row = await getRequest(ctx, principalOf(request), request.params.id);
       return recordHistory(ctx.db, ENTITY, row.id, request.query);
     },
+  });
+
+  // The products a request may name, for whoever may read requests (customers among them, who do
+  // not read the catalogue itself: it is the provider's offer, not anyone's record, so no scope).
+  app.get('/request-catalogue', {
+    config: { access: { permission: 'requests:read', resource: 'request_catalogue' } },
+    schema: { tags, summary: 'What may be asked for: the active connection products a new connection or an upgrade may name', querystring: RequestCatalogueQuery, response: { 200: Page(Type.Ref('RequestableProduct')) } },
+    handler: async (request) => mapPage(await listRequestableProducts(ctx.db, request.query), presentRequestableProduct),
   });
 
   // Staff read the settings under the catalogue's permission, the configuration of what may be

@@ -75,7 +75,7 @@ const RequestFields = {
   team: Nullable(TeamRef),
   assignee: Nullable(Named),
   approvalRequired: Type.Boolean(),
-  slaDueAt: Nullable(Stamp),
+  slaDueAt: Nullable(Type.String({ format: 'date-time', description: 'When its next SLA target falls due: the earliest of its running SLA targets, response or fulfilment (in the past once late); null while none runs (answered and fulfilled, rejected, cancelled). The list sorts by it (sort=slaDueAt)' })),
   createdAt: Stamp,
   updatedAt: Stamp,
   version: Type.Integer(),
@@ -217,3 +217,20 @@ export const RequestSettingsSchema = Type.Object(
   { $id: 'RequestSettings', additionalProperties: false },
 );
 export type RequestSettings = Static<typeof RequestSettingsSchema>;
+
+/** A product a request may name: the catalogue's offer as the person asking reads it (no prices, which are each supplier's). */
+export const RequestableProductSchema = Type.Object(
+  {
+    code: Type.String(),
+    name: Type.String(),
+    accessTechnology: Nullable(Type.String()),
+    bandwidthDownKbps: Nullable(Type.Integer()),
+    bandwidthUpKbps: Nullable(Type.Integer()),
+    resilience: Nullable(Type.String()),
+    requiresApproval: Type.Boolean({ description: 'A request for it waits for an approver before it is fulfilled' }),
+  },
+  { $id: 'RequestableProduct' },
+);
+export type RequestableProduct = Static<typeof RequestableProductSchema>;
+
+export const RequestCatalogueQuery = PageQuery(['code', 'name'] as const, {});

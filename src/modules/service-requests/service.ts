@@ -1,5 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
+import * as clock from '../../core/clock.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Db } from '../../core/db/database.ts';
 import { actorOf, type Actor as JournalActor, type Principal } from '../../core/access/principal.ts';
@@ -50,7 +51,7 @@ import {
   type RequestSummaryRow,
   type TaskRow,
 } from './queries.ts';
-import type { CreateNote, CreateRequest, Request, RequestDetails, RequestNote, RequestSummary, RequestTask, UpdateRequest, UpdateTask } from './schemas.ts';
+import type { CreateNote, CreateRequest, Request, RequestableProduct, RequestDetails, RequestNote, RequestSummary, RequestTask, UpdateRequest, UpdateTask } from './schemas.ts';
 
 export const ENTITY = 'service_request';
 
@@ -230,11 +231,11 @@ export function subjectOf(row: RequestRow): ClockSubject {
   };
 }
 
-/** Keeps the resolution due time on the row, so the queue sorts by it with an index. */
+/** Keeps the next SLA due time (response or fulfilment) on the row, so the list sorts by it with an index. */
 export async function setDue(tx: Tx, id: number, summary: ClockSummary): Promise<void> {
   await tx
     .updateTable('service_request')
-    .set({ sla_due_at: summary.resolutionDueAt ?? 'infinity' })
+    .set({ sla_due_at: summary.nextDueAt ?? 'infinity' })
     .where('id', '=', id)
     .execute();
 }
@@ -375,7 +376,7 @@ async function resolveRequest(tx: Tx, principal: Principal, input: CreateRequest
 export async function createRequest(tx: Tx, ctx: AppContext, principal: Principal, input: CreateRequest): Promise<RequestRow> {
   if (principal.scope.kind === 'supplier') throw problems.forbidden('Suppliers do not raise service requests.');
   const r = await resolveRequest(tx, principal, input);
-  const now = new Date();
+  const now = clock.now();
   const { id } = await tx
     .insertInto('service_request')
     .values({
@@ -479,7 +480,7 @@ export async function updateRequest(ctx: AppContext, principal: Principal, id: n
         priority: patch.priority,
         team_id: teamId,
         assignee_id: assigneeId,
-        updated_at: new Date(),
+        updated_at: clock.now(),
         version: eb('version', '+', 1),
       }))
       .where('id', '=', id)
@@ -488,7 +489,7 @@ export async function updateRequest(ctx: AppContext, principal: Principal, id: n
     const changes = changedFields(journalView(before), journalView(after), JOURNAL_FIELDS);
     await journalEvent(tx, ctx, actorOf(principal), after, 'updated', `Changed ${changes.map((c) => c.field).join(', ') || 'nothing'}`, changes);
     if (before.priority !== after.priority || before.team_id !== after.team_id) {
-      await setDue(tx, id, await subjectChanged(tx, ctx, subjectOf(before), subjectOf(after), new Date()));
+      await setDue(tx, id, await subjectChanged(tx, ctx, subjectOf(before), subjectOf(after), clock.now()));
     }
     if (after.assignee_id !== null && after.assignee_id !== before.assignee_id && after.assignee_id !== principal.userId) {
       const assignee = await userById(tx, after.assignee_id);
@@ -510,7 +511,7 @@ export async function updateTask(ctx: AppContext, principal: Principal, id: numb
     const assigneeId = patch.assigneeId === undefined ? task.assignee_id : await checkAssignee(tx, 'assigneeId', patch.assigneeId, teamId);
     await tx
       .updateTable('request_task')
-      .set((eb) => ({ team_id: teamId, assignee_id: assigneeId, updated_at: new Date(), version: eb('version', '+', 1) }))
+      .set((eb) => ({ team_id: teamId, assignee_id: assigneeId, updated_at: clock.now(), version: eb('version', '+', 1) }))
       .where('id', '=', taskId)
       .execute();
     const after = (await tasksOf(tx, id)).find((t) => t.id === taskId)!;
@@ -520,7 +521,7 @@ export async function updateTask(ctx: AppContext, principal: Principal, id: numb
       [`task ${task.position} team`, `task ${task.position} assignee`],
     );
     await journalEvent(tx, ctx, actorOf(principal), row, 'task_assigned', `Task ${task.position} (${task.title}) assigned`, changes);
-    await tx.updateTable('service_request').set((eb) => ({ updated_at: new Date(), version: eb('version', '+', 1) })).where('id', '=', id).execute();
+    await tx.updateTable('service_request').set((eb) => ({ updated_at: clock.now(), version: eb('version', '+', 1) })).where('id', '=', id).execute();
     if (after.assignee_id !== null && after.assignee_id !== task.assignee_id && after.assignee_id !== principal.userId) {
       const assignee = await userById(tx, after.assignee_id);
       if (assignee?.email) await tell(tx, ctx, row, 'assignment', [{ address: assignee.email, name: assignee.display_name }], `task assigned to you: ${task.title}`, `${principal.displayName} assigned task ${task.position} (${task.title}) of ${row.number} to you.`);
@@ -559,13 +560,13 @@ export async function insertNote(
 ): Promise<NoteRow> {
   const created = await tx
     .insertInto('service_request_note')
-    .values({ request_id: row.id, customer_visible: note.visible, body: note.body, author_id: note.actor.id, author_name: note.authorName, source: note.source, created_at: new Date() })
+    .values({ request_id: row.id, customer_visible: note.visible, body: note.body, author_id: note.actor.id, author_name: note.authorName, source: note.source, created_at: clock.now() })
     .returning(['id', 'customer_visible', 'body', 'author_id', 'author_name', 'source', 'created_at'])
     .executeTakeFirstOrThrow();
   await journalEvent(tx, ctx, note.actor, row, note.visible ? 'note_added' : 'internal_note_added', note.visible ? `Note by ${note.authorName}` : `Internal note by ${note.authorName}`, [
     { field: 'note', before: null, after: note.visible ? { id: created.id, body: note.body } : { id: created.id } },
   ]);
-  await tx.updateTable('service_request').set((eb) => ({ updated_at: new Date(), version: eb('version', '+', 1) })).where('id', '=', row.id).execute();
+  await tx.updateTable('service_request').set((eb) => ({ updated_at: clock.now(), version: eb('version', '+', 1) })).where('id', '=', row.id).execute();
   if (note.visible && note.byStaff) {
     await tell(tx, ctx, row, 'customer_update', requesterOf(row), `update: ${row.title}`, `${note.authorName} wrote:\n\n${note.body}`);
   } else if (note.visible && row.assignee_id !== null) {
@@ -573,4 +574,24 @@ export async function insertNote(
     if (assignee?.email) await tell(tx, ctx, row, 'assignment', [{ address: assignee.email, name: assignee.display_name }], `the customer wrote: ${row.title}`, `${note.authorName} wrote:\n\n${note.body}`);
   }
   return created;
+}
+
+export function presentRequestableProduct(row: {
+  code: string;
+  name: string;
+  access_technology: string | null;
+  bandwidth_down_kbps: number | null;
+  bandwidth_up_kbps: number | null;
+  resilience: string | null;
+  requires_approval: boolean;
+}): RequestableProduct {
+  return {
+    code: row.code,
+    name: row.name,
+    accessTechnology: row.access_technology,
+    bandwidthDownKbps: row.bandwidth_down_kbps,
+    bandwidthUpKbps: row.bandwidth_up_kbps,
+    resilience: row.resilience,
+    requiresApproval: row.requires_approval,
+  };
 }

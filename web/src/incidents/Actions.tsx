@@ -5,6 +5,7 @@ import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { useResource } from '../hooks.ts';
 import { ciKindLabel } from '../network/labels.ts';
 import type { CiRef, ConfigurationItem, Supplier } from '../network/types.ts';
+import type { Connection } from '../connections/types.ts';
 import { useSession } from '../session.tsx';
 import { isOpenState, levelLabel, RESOLUTION_CODES, resolutionLabel, stateLabel, type Incident, type IncidentSettings, type IncidentSummary, type Team } from './types.ts';
 import { CategoryOptions } from './bits.tsx';
@@ -159,12 +160,21 @@ export function AssignForm({ incident, etag, onDone, onReload }: ActionProps) {
   );
 }
 
-/** Hand the incident to a supplier, saying what they are asked to do. */
+/**
+ * Hand the incident to a supplier, saying what they are asked to do. When the fault is on a
+ * connection, its supplier is chosen to begin with (if they take work and do not hold it already).
+ */
 export function HandOffForm({ incident, etag, onDone, onReload }: ActionProps) {
+  const { can } = useSession();
   const suppliers = useResource<Page<Supplier>>('/suppliers', { state: 'active', sort: 'name', limit: 100 });
-  const [supplierId, setSupplierId] = useState('');
+  const connection = useResource<Connection>(incident.connectionId !== null && can('connections:read') ? `/connections/${incident.connectionId}` : null);
+  const [chosen, setSupplierId] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const write = useWrite(onDone);
+  const connectionSupplier = connection.data?.supplier ?? null;
+  const holds = incident.state === 'pending_supplier' && incident.supplier?.id === connectionSupplier?.id;
+  const suggested = connectionSupplier && !holds && suppliers.data?.items.some((s) => s.id === connectionSupplier.id) ? connectionSupplier : null;
+  const supplierId = chosen ?? (suggested ? String(suggested.id) : '');
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -189,7 +199,7 @@ export function HandOffForm({ incident, etag, onDone, onReload }: ActionProps) {
             {write.message('state')}
           </p>
         )}
-        <Field id="handoff-supplier" label="Supplier" error={write.message('supplierId')}>
+        <Field id="handoff-supplier" label="Supplier" hint={suggested ? `${suggested.name} supplies the connection this fault is on.` : undefined} error={write.message('supplierId')}>
           {(p) => (
             <select {...p} value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
               <option value="">Choose a supplier</option>

@@ -17,7 +17,7 @@ export function PriorityTag({ priority }: { priority: string }) {
   );
 }
 
-/** When the resolution target falls due, as wall-clock time to it; breached and due-soon rows say so in words. */
+/** When the SLA target it is given falls due, as wall-clock time to it; breached and due-soon rows say so in words. */
 export function DueCell({ dueAt, state, now }: { dueAt: string | null; state: string; now: number }) {
   if (!isOpenState(state)) return <span className="muted">Stopped</span>;
   if (!dueAt) return <span className="muted">{state === 'pending_customer' ? 'Paused' : 'No running target'}</span>;

@@ -35,7 +35,7 @@ const ASSIGNEES = { me: 'Assigned to me', none: 'Assigned to no one' };
 /** A queue row: the incident with its standing against its SLA targets, which only the queue reads. */
 type QueueRow = IncidentSummary & { slaBreached: boolean; responseDueAt: string | null };
 
-/** Open work is sorted by when its resolution target falls due; anything else by number. */
+/** Open work is sorted by when its next SLA target (response or resolution) falls due; anything else by number. */
 function sortFor(filters: { sort: string; state: string }): string {
   if (filters.sort) return filters.sort;
   return filters.state === 'open' ? 'slaDueAt' : '-number';
@@ -202,18 +202,21 @@ function Queue() {
 }
 
 /**
- * The SLA deadlines that matter to the agent: while the incident is unanswered, its response
- * target first (a P1's is minutes away while its resolution is hours off); then its resolution
- * target. A breach the lines above do not show — a response given late, a target missed before
- * the clock stopped — is marked too, so that no breached row reads as on time.
+ * The SLA deadline that matters to the agent: the next target to fall due (`slaDueAt`, which the
+ * queue sorts by). While the incident is unanswered that is its response target (a P1's is minutes
+ * away while its resolution is hours off), shown as such; the resolution is shown beside it only
+ * when it falls due sooner. A breach the lines shown do not — a response given late, a target
+ * missed before the clock stopped — is marked too, so that no breached row reads as on time.
  */
 function SlaDue({ incident: i, now }: { incident: QueueRow; now: number }) {
   const open = isOpenState(i.state);
   const response = open && i.responseDueAt ? timeLeft(i.responseDueAt, now) : null;
-  const resolutionLate = open && i.slaDueAt !== null && timeLeft(i.slaDueAt, now).level === 'breached';
+  // The next target is the response's own unless the resolution falls due first (or nothing runs: paused).
+  const resolutionShown = !response || i.slaDueAt === null || Date.parse(i.slaDueAt) !== Date.parse(i.responseDueAt!);
+  const nextLate = open && i.slaDueAt !== null && timeLeft(i.slaDueAt, now).level === 'breached';
   return (
     <>
-      {i.slaBreached && response?.level !== 'breached' && !resolutionLate && (
+      {i.slaBreached && response?.level !== 'breached' && !nextLate && (
         <>
           <span className="tag tag--red">SLA breached</span>
           <br />
@@ -229,11 +232,15 @@ function SlaDue({ incident: i, now }: { incident: QueueRow; now: number }) {
               {formatDateTime(i.responseDueAt)}
             </time>
           </span>
-          <br />
-          <span className="muted">Resolution: </span>
+          {resolutionShown && (
+            <>
+              <br />
+              <span className="muted">Resolution: </span>
+            </>
+          )}
         </>
       )}
-      <DueCell dueAt={i.slaDueAt} state={i.state} now={now} />
+      {resolutionShown && <DueCell dueAt={i.slaDueAt} state={i.state} now={now} />}
     </>
   );
 }

@@ -6,7 +6,7 @@ import { useResource } from '../hooks.ts';
 import type { Site } from '../network/types.ts';
 import type { Connection } from '../connections/types.ts';
 import { useSession } from '../session.tsx';
-import { REQUEST_KIND_LABELS, type ServiceRequest } from './types.ts';
+import { REQUEST_KIND_LABELS, type RequestableProduct, type ServiceRequest } from './types.ts';
 
 /** Which fields each kind asks for; the server checks the same and names any it refuses. */
 const ASKS: Record<string, string[]> = {
@@ -20,7 +20,8 @@ const FIELDS = ['kind', 'title', 'description', 'siteId', 'connectionId', 'produ
 
 /**
  * Asking for something from the catalogue: the kind first, then only what that kind needs, chosen
- * from the reader's own sites and live connections. Refusals sit beside the field they name.
+ * from the reader's own sites and live connections and the catalogue's products (the request
+ * catalogue, which a customer may read). Refusals sit beside the field they name.
  */
 export function NewRequestForm({ onCreated }: { onCreated(request: ServiceRequest): void }) {
   const { self } = useSession();
@@ -31,6 +32,7 @@ export function NewRequestForm({ onCreated }: { onCreated(request: ServiceReques
   const asks = ASKS[kind] ?? [];
   const sites = useResource<Page<Site>>(asks.includes('siteId') || asks.includes('targetSiteId') ? '/sites' : null, { state: 'active', limit: 200 });
   const connections = useResource<Page<Connection>>(asks.includes('connectionId') ? '/connections' : null, { state: 'live', limit: 200 });
+  const products = useResource<Page<RequestableProduct>>(asks.includes('productCode') ? '/request-catalogue' : null, { sort: 'name', limit: 200 });
   const set = (key: string) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
   // Body fields come back as dotted paths: `productCode`, `access.name`.
   const message = (field: string) => error?.errors.find((e) => e.field === field)?.message;
@@ -42,7 +44,7 @@ export function NewRequestForm({ onCreated }: { onCreated(request: ServiceReques
     if (v('title')) body.title = v('title');
     if (v('description')) body.description = v('description');
     for (const key of ['siteId', 'connectionId', 'targetSiteId']) if (asks.includes(key) && v(key)) body[key] = Number(v(key));
-    if (asks.includes('productCode') && v('productCode')) body.productCode = v('productCode').toUpperCase();
+    if (asks.includes('productCode') && v('productCode')) body.productCode = v('productCode');
     if (kind === 'access') {
       body.organisationOdsCode = v('organisationOdsCode').toUpperCase() || undefined;
       body.access = { name: v('access.name'), to: v('access.to'), ...(v('access.email') ? { email: v('access.email') } : {}) };
@@ -111,8 +113,22 @@ export function NewRequestForm({ onCreated }: { onCreated(request: ServiceReques
           </Field>
         )}
         {asks.includes('productCode') && (
-          <Field id="request-product" label={kind === 'bandwidth_upgrade' ? 'Product to upgrade to' : 'Product'} hint="The catalogue code, for example FTTP-330." error={message('productCode')}>
-            {(props) => <input {...props} className="input--short" value={values.productCode ?? ''} onChange={set('productCode')} maxLength={50} />}
+          <Field
+            id="request-product"
+            label={kind === 'bandwidth_upgrade' ? 'Product to upgrade to' : 'Product'}
+            hint="From the service catalogue. Some products need an approver before the work starts."
+            error={message('productCode') ?? (products.error ? `The products could not be read: ${products.error.message}` : undefined)}
+          >
+            {(props) => (
+              <select {...props} value={values.productCode ?? ''} onChange={set('productCode')}>
+                <option value="">{products.loading ? 'Reading the catalogue…' : 'Choose a product'}</option>
+                {products.data?.items.map((p) => (
+                  <option key={p.code} value={p.code}>
+                    {p.name} ({p.code}){p.requiresApproval ? ', needs approval' : ''}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
         )}
         {asks.includes('targetSiteId') && (

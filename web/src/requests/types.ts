@@ -84,6 +84,17 @@ export interface ServiceRequest extends RequestSummary {
   nextStates: string[];
 }
 
+/** A product a request may name (GET /request-catalogue): the catalogue's active connection products. */
+export interface RequestableProduct {
+  code: string;
+  name: string;
+  accessTechnology: string | null;
+  bandwidthDownKbps: number | null;
+  bandwidthUpKbps: number | null;
+  resilience: string | null;
+  requiresApproval: boolean;
+}
+
 export const REQUEST_KIND_LABELS: Record<string, string> = {
   new_connection: 'New connection',
   bandwidth_upgrade: 'Bandwidth upgrade',
