@@ -4,6 +4,8 @@
  * incidents service asks these questions and does the I/O.
  */
 
+import { countedIs } from './words.ts';
+
 export const INCIDENT_STATES = ['new', 'assigned', 'in_progress', 'pending_customer', 'pending_supplier', 'resolved', 'closed', 'cancelled'] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 
@@ -99,7 +101,7 @@ export function transitionRefusal(f: TransitionFacts): Refusal | null {
     const until = reopenUntil(f.resolvedAt ?? null, f.reopenWindowMs);
     if (until !== null && f.now > until) return { field: 'to', message: `the reopen window closed at ${until.toISOString()}; report a new incident` };
   }
-  if (f.to === 'closed' && (f.openChildren ?? 0) > 0) return { field: 'to', message: `${f.openChildren} linked incident(s) are still open` };
+  if (f.to === 'closed' && (f.openChildren ?? 0) > 0) return { field: 'to', message: `${countedIs(f.openChildren!, 'linked incident')} still open` };
   return null;
 }
 

@@ -43,6 +43,7 @@ interface Row {
   number: string;
   slaDueAt: string | null;
   slaBreached: boolean;
+  slaWarning: boolean;
   responseDueAt: string | null;
 }
 
@@ -94,6 +95,7 @@ describe('breaches in the queue', () => {
 
     const row = await rowOf(desk, p1.number);
     assert.equal(row.slaBreached, true);
+    assert.equal(row.slaWarning, false, 'its breached response is a breach, not a warning; its resolution is not yet at its warning point');
     assert.equal(row.responseDueAt, p1.clocks.find((c) => c.kind === 'sla' && c.metric === 'response')!.dueAt, 'still unanswered: its response is still due, and late');
     assert.equal((await rowOf(desk, quiet.number)).slaBreached, false);
   });
@@ -141,4 +143,26 @@ test('a breach of an internal (OLA) target alone is not a breach of the customer
   assert.deepEqual([row.slaBreached, row.responseDueAt], [false, null]);
   assert.ok(!numbers(await queue(desk, 'breached=true')).includes(held.number));
   assert.ok(numbers(await queue(desk, 'breached=false')).includes(held.number));
+});
+
+test('a clock past its warning point marks its row as warned, not breached, and only for those who see the incident', async () => {
+  const warned = await log(riversideSite.id, 'high', 'high');
+  const response = warned.clocks.find((c) => c.kind === 'sla' && c.metric === 'response') as { warnAt: string | null; dueAt: string | null } | undefined;
+  assert.ok(response?.warnAt && response.dueAt, JSON.stringify(warned.clocks));
+  assert.deepEqual([(await rowOf(desk, warned.number)).slaWarning, (await rowOf(desk, warned.number)).slaBreached], [false, false], 'not yet at its warning point');
+
+  // Its warning job runs a second after the warning point, well short of the due time.
+  await worker.drain({ now: new Date(Date.parse(response.warnAt) + 1_000) });
+  // By the real clock its warning point is still ahead: the row is marked by the warning the job recorded.
+  const row = await rowOf(desk, warned.number);
+  assert.deepEqual([row.slaWarning, row.slaBreached], [true, false]);
+  assert.ok(!numbers(await queue(desk, 'breached=true')).includes(warned.number), 'a warning is not a breach');
+
+  assert.deepEqual([(await rowOf(riverside, warned.number)).slaWarning], [true], 'the customer sees the warning on their own incident');
+  assert.equal((await queue(hilltop, `number=${warned.number}`)).length, 0, 'another organisation does not see the incident at all');
+
+  // Past its due time its breach job runs: the row is breached, and no longer only warned.
+  await worker.drain({ now: new Date(Date.parse(response.dueAt) + 1_000) });
+  const late = await rowOf(desk, warned.number);
+  assert.deepEqual([late.slaWarning, late.slaBreached], [false, true]);
 });

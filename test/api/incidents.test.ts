@@ -412,6 +412,63 @@ describe('major incidents and linked incidents', () => {
   });
 });
 
+describe('a major incident update answers the callers', () => {
+  type Clock = { kind: string; metric: string; state: string; stoppedAt: string | null; dueAt: string | null };
+  const clockOf = (body: { clocks: Clock[] }, kind: string, metric: string) => body.clocks.find((c) => c.kind === kind && c.metric === metric)!;
+
+  test('each unanswered linked incident, and the parent, is responded to by the update; an answered one is left as it was', async () => {
+    const major = await logIncident(desk, { title: 'Core switch down', organisationOdsCode: practice.ods_code, siteId: undefined, impact: 'high', urgency: 'high' });
+    const waiting = [await logIncident(customer), await logIncident(customer)];
+    const answered = await logIncident(customer);
+    assert.equal((await desk.post(`/api/v1/incidents/${answered.id}/notes`, { kind: 'comment', body: 'We are looking into it.' })).status, 201);
+    const answeredBefore = (await desk.get(`/api/v1/incidents/${answered.id}`)).body;
+    assert.ok(answeredBefore.respondedAt);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/major`, undefined, ifMatch(major.version))).status, 200);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/children`, { incidentIds: [...waiting, answered].map((c) => c.id) })).status, 200);
+    for (const c of [major, ...waiting]) {
+      const read = (await desk.get(`/api/v1/incidents/${c.id}`)).body;
+      assert.equal(read.respondedAt, null, `${read.number} is not answered before the update`);
+      assert.equal(clockOf(read, 'sla', 'response').state, 'running');
+    }
+
+    const update = await desk.post(`/api/v1/incidents/${major.id}/major-updates`, { body: 'The core switch is being replaced.' });
+    assert.equal(update.status, 201, JSON.stringify(update.body));
+
+    for (const c of [major, ...waiting]) {
+      const read = (await desk.get(`/api/v1/incidents/${c.id}`)).body;
+      assert.ok(read.respondedAt, `${read.number} is answered by the update`);
+      const response = clockOf(read, 'sla', 'response');
+      assert.equal(response.state, 'met', `${read.number}: its SLA response clock stopped within its target`);
+      assert.equal(response.stoppedAt, read.respondedAt);
+      assert.equal(read.slaDueAt, clockOf(read, 'sla', 'resolution').dueAt, `${read.number}: the row's due time moved on to the resolution`);
+      const row = (await desk.get(`/api/v1/incidents?number=${read.number}`)).body.items[0];
+      assert.equal(row.responseDueAt, null, `${read.number}: the queue no longer says a response is due`);
+    }
+    const answeredAfter = (await desk.get(`/api/v1/incidents/${answered.id}`)).body;
+    assert.equal(answeredAfter.respondedAt, answeredBefore.respondedAt, 'an incident already answered keeps its response');
+    const { state, stoppedAt } = clockOf(answeredBefore, 'sla', 'response');
+    assert.deepEqual({ state: clockOf(answeredAfter, 'sla', 'response').state, stoppedAt: clockOf(answeredAfter, 'sla', 'response').stoppedAt }, { state, stoppedAt });
+    assert.equal(answeredAfter.slaDueAt, answeredBefore.slaDueAt);
+    assert.equal(answeredAfter.version, answeredBefore.version + 2, 'linked, then told of the update');
+  });
+
+  test('the summaries count in English', async () => {
+    const major = await logIncident(desk, { title: 'Leased line down', organisationOdsCode: practice.ods_code, siteId: undefined, impact: 'high', urgency: 'high' });
+    const one = await logIncident(customer);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/major`, undefined, ifMatch(major.version))).status, 200);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/children`, { incidentIds: [one.id] })).status, 200);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/major-updates`, { body: 'On it.' })).status, 201);
+    const two = [await logIncident(customer), await logIncident(customer)];
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/children`, { incidentIds: two.map((c) => c.id) })).status, 200);
+    assert.equal((await desk.post(`/api/v1/incidents/${major.id}/major-updates`, { body: 'Still on it.' })).status, 201);
+    const summaries = (await desk.get(`/api/v1/incidents/${major.id}/journal?limit=50`)).body.items.map((e: { summary: string }) => e.summary);
+    for (const said of ['Linked 1 incident', 'Linked 2 incidents', 'Major incident update, told to 1 linked incident', 'Major incident update, told to 3 linked incidents']) {
+      assert.ok(summaries.includes(said), `"${said}" in ${JSON.stringify(summaries)}`);
+    }
+    assert.ok(!summaries.some((s: string) => s.includes('(s)')));
+  });
+});
+
 describe('search', () => {
   test('full-text search over title, description and notes; a customer never matches on a work note', async () => {
     const word = `zq${Date.now().toString(36)}`;

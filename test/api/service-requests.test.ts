@@ -484,6 +484,34 @@ describe('service requests', () => {
     assert.deepEqual([byField.team, byField.assignee], ['Provisioning', member.displayName], 'the history names the team and the person, not their ids');
   });
 
+  test("the history names the task's team and assignee, says states in words and keeps no note ids", async () => {
+    const code = `prov-${uniqueCode('').toLowerCase()}`;
+    const team = await sql<{ id: number }>`insert into team (code, name) values (${code}, 'Provisioning') returning id`.execute(env.rt.db);
+    const teamId = Number(team.rows[0]!.id);
+    const member = await makeUser(env, { roles: ['service_desk_agent'] });
+    await sql`insert into team_member (team_id, user_id) values (${teamId}, ${member.id})`.execute(env.rt.db);
+    const r = await raise(customer, { kind: 'access', organisationOdsCode: practice.ods_code, access: { name: 'Practice nurse', to: 'the portal' } });
+    assert.equal((await approver.post(`${BASE}/${r.id}/approve`, {})).status, 200);
+    assert.equal((await desk.post(`${BASE}/${r.id}/notes`, { body: 'Account being set up', customerVisible: true })).status, 201);
+    assert.equal((await desk.post(`${BASE}/${r.id}/notes`, { body: 'Check the licence count' })).status, 201);
+    assert.equal((await desk.patch(`${BASE}/${r.id}/tasks/${r.tasks[0].id}`, { teamId, assigneeId: member.id })).status, 200);
+    assert.equal((await work(r.id, r.tasks[0].id, 'complete', { notes: 'Account created' })).body.state, 'fulfilled');
+
+    for (const api of [desk, customer]) {
+      const entries = (await api.get(`${BASE}/${r.id}/journal?limit=50`)).body.items as Array<{ action: string; summary: string; changes: Array<{ field: string; before: unknown; after: unknown }> }>;
+      const assigned = entries.find((e) => e.action === 'task_assigned')!;
+      const byField = Object.fromEntries(assigned.changes.map((c) => [c.field, c.after]));
+      assert.deepEqual(byField, { 'task 1 team': 'Provisioning', 'task 1 assignee': member.displayName }, 'the team and the person by name, not by code or id');
+      for (const e of entries.filter((e) => e.action === 'note_added' || e.action === 'internal_note_added')) {
+        assert.equal(typeof e.changes[0]!.after, 'string', `${e.action} records words, not ${JSON.stringify(e.changes[0]!.after)}`);
+      }
+      assert.ok(entries.some((e) => e.action === 'note_added' && e.changes[0]!.after === 'Account being set up'));
+      assert.ok(!JSON.stringify(entries).includes('Check the licence count'), "an internal note's words stay out of the journal");
+      for (const e of entries) assert.doesNotMatch(e.summary, /\b[a-z]+_[a-z_]+\b/, `"${e.summary}" says no state code`);
+      assert.ok(entries.some((e) => e.action === 'in_fulfilment'));
+    }
+  });
+
   test('bad input is refused naming the field, and writes nothing', async () => {
     const siteNew = await site();
     const before = await journalSize(env);

@@ -335,6 +335,8 @@ describe('incidents in the web application', () => {
     await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() - 3_600_000) }).where('id', '=', late.id).execute();
     await env.rt.db.updateTable('sla_clock').set({ due_at: new Date(Date.now() - 3_600_000) }).where('record_type', '=', 'incident').where('record_id', '=', late.id).where('kind', '=', 'sla').where('metric', '=', 'resolution').execute();
     await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() + 40 * 60_000) }).where('id', '=', soon.id).execute();
+    // The soon one's resolution clock has passed its warning point.
+    await env.rt.db.updateTable('sla_clock').set({ warned_at: new Date() }).where('record_type', '=', 'incident').where('record_id', '=', soon.id).where('kind', '=', 'sla').where('metric', '=', 'resolution').execute();
     await env.rt.db.updateTable('incident').set({ sla_due_at: new Date(Date.now() + 30 * 3_600_000) }).where('id', '=', later.id).execute();
 
     const page = await freshPage();
@@ -344,7 +346,9 @@ describe('incidents in the web application', () => {
     const rows = main(page).getByRole('table').getByRole('row');
     // Open work, soonest due first: the breached one leads.
     assert.match(await rows.nth(1).innerText(), new RegExp(`${late.number}[\\s\\S]*Breached: 1 h`));
-    assert.match(await main(page).getByRole('row', { name: new RegExp(soon.number) }).innerText(), /Due soon: in \d+ min/);
+    // Warned, and both of its targets as due times (the response, and the resolution falling due sooner).
+    assert.match(await main(page).getByRole('row', { name: new RegExp(soon.number) }).innerText(), /SLA warning[\s\S]*Response due \w{3} \d\d:\d\d[\s\S]*Resolution: Due \w{3} \d\d:\d\d/);
+    assert.doesNotMatch(await main(page).getByRole('row', { name: new RegExp(later.number) }).innerText(), /SLA (warning|breached)/);
     await page.screenshot({ path: `${SCREENSHOTS}/incidents.png`, fullPage: true });
     await assertAccessible(page, 'the queue with breached and due-soon rows');
 

@@ -114,6 +114,14 @@ describe('service requests', () => {
     await notes.getByText('Checked with the IG lead first').waitFor();
     assert.match(await notes.innerText(), /Internal/);
     await page.getByRole('region', { name: 'History' }).getByText('Task completed', { exact: true }).first().waitFor(); // the action's code read as words
+    // Instants in London's wall time, states in words: nothing as the database stores it.
+    const history = page.getByRole('region', { name: 'History' });
+    const fulfilledAt = history.getByRole('row', { name: /^Fulfilled at/ });
+    await fulfilledAt.waitFor();
+    assert.match(await fulfilledAt.locator('.change-after').innerText(), /^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/);
+    await history.getByRole('row', { name: /^Closes at/ }).waitFor();
+    await history.getByRole('cell', { name: 'In fulfilment', exact: true }).first().waitFor();
+    assert.doesNotMatch(await history.innerText(), /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|in_fulfilment|awaiting_approval|\{"id"/);
     await assertAccessible(page, 'a fulfilled request');
     await page.context().close();
 

@@ -43,12 +43,37 @@ const FIELD_LABELS: Record<string, string> = {
   odsCode: 'ODS code',
 };
 
-export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+/** Abbreviations a reader knows in capitals: an SLA, never an "Sla". */
+const ACRONYMS: Record<string, string> = { sla: 'SLA', ola: 'OLA', ods: 'ODS', ci: 'CI', cis: 'CIs', ip: 'IP' };
+
+/**
+ * A code as words, the one way every page says a journal action or field it has no label for:
+ * sla_breached → SLA breached, closesAt → Closes at, "SLA resolution target breached" as it is.
+ */
+export function inWords(code: string): string {
+  const words = code.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
+  return words.map((w) => ACRONYMS[w] ?? w).join(' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? inWords(field);
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
+const weekdayTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+const dayMonthTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/**
+ * An instant in a table row, short enough for a narrow column: "Tue 17:45" within six days of
+ * `now` either way, "12 Mar, 17:45" further off, the full date in another year. The full form is
+ * `formatDateTime`, for a title or a record page.
+ */
+export function formatShortDateTime(iso: string, now: number = Date.now()): string {
+  const at = new Date(iso);
+  if (Math.abs(at.getTime() - now) < 6 * 86_400_000) return weekdayTime.format(at);
+  return at.getFullYear() === new Date(now).getFullYear() ? dayMonthTime.format(at) : formatDateTime(iso);
+}
 export const formatDate = (iso: string | null) => (iso ? dateOnly.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : '—');
 
 /** A journal value as text: null shows as an em dash, objects as their JSON. */

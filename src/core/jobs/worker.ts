@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
+import { asOf } from '../clock.ts';
 import { jobTables, type Job } from './queue.ts';
 import { jobHandlers, type JobRegistry } from './registry.ts';
 
@@ -99,7 +100,8 @@ export class JobWorker {
    * Runs `work` while this worker claims nothing (what it is running finishes first), then looks
    * for due jobs again. The demonstration writes days of history this way: a timer that falls
    * due within that history must not fire, on the real time, before the steps that stop or move
-   * it have been written. A `drain` called meanwhile still runs.
+   * it have been written; the demonstration fires it itself, as of when it fell due (`catchUp`).
+   * A `drain` or `catchUp` called meanwhile still runs.
    */
   async holding<T>(work: () => Promise<T>): Promise<T> {
     this.held++;
@@ -153,6 +155,25 @@ export class JobWorker {
       await this.prune();
     }
     return total;
+  }
+
+  /**
+   * Runs the jobs due by `upTo` one at a time, in the order they fell due, each as of its due time
+   * (`clock.asOf`, and handed it as `job.now`), including those the jobs run schedule in turn
+   * within that time. The demonstration writes its history with it, between one step and the
+   * next: a warning or breach that fell due between them is written when it fell due, before the
+   * steps after it. `upTo` is a past instant; the worker is meant to be held meanwhile.
+   */
+  async catchUp(upTo: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [job] = await this.claim(1, upTo);
+      if (!job) return total;
+      // A lapsed claim is taken whenever it was due: it runs as of `upTo` at the latest.
+      const at = new Date(Math.min(job.run_at.getTime(), upTo.getTime()));
+      await asOf(at, () => this.runOne(job, at));
+      total++;
+    }
   }
 
   private async claim(limit: number, now?: Date): Promise<Claimed[]> {

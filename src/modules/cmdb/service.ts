@@ -6,6 +6,7 @@ import { problems } from '../../core/errors.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 import { dependsOn, findCi, findRelation, lockCi, lockDependencies, organisationIdByOdsCode, relationCounts, type CiRow, type RelationRow } from './queries.ts';
 import { graphAround, impactOf, rootCausesOf } from './impact-queries.ts';
+import { counted } from '../../domain/words.ts';
 import type { ConfigurationItem, CreateCi, CreateRelation, Graph, Impact, Relation, RootCauses, UpdateCi } from './schemas.ts';
 
 export const CI_ENTITY = 'configuration_item';
@@ -153,7 +154,7 @@ export async function deleteCi(ctx: AppContext, writer: Writer, id: number, expe
       entityId: id,
       organisationId: before.organisation_id,
       supplierId: before.supplier_id,
-      summary: `${before.kind} ${before.name} deleted with its ${relations} relation(s)`,
+      summary: `${before.kind} ${before.name} deleted with its ${counted(relations, 'relation')}`,
       changes: changedFields(ciJournalView(before), null, CI_FIELDS),
     });
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
-import type { JobWorker } from '../../core/jobs/worker.ts';
+import { JobWorker } from '../../core/jobs/worker.ts';
 import { SYSTEM_ACTOR, SYSTEM_PRINCIPAL } from '../../core/access/principal.ts';
 import type { Role } from '../../core/access/roles.ts';
 import { createOrganisation } from '../organisations/service.ts';
@@ -16,8 +16,9 @@ import type { CreateProduct, CreateServiceClass } from '../catalogue/schemas.ts'
 import { addContact, addContract, addPrice, createSupplier } from '../suppliers/service.ts';
 import type { CreateSupplier } from '../suppliers/schemas.ts';
 import { loadDemonstrationConnections } from './connections-demonstration.ts';
-import { loadDemonstrationIncidents } from './incidents-demonstration.ts';
-import { loadDemonstrationRequests } from './requests-demonstration.ts';
+import { planDemonstrationIncidents } from './incidents-demonstration.ts';
+import { planDemonstrationRequests } from './requests-demonstration.ts';
+import { History, officeHours } from './history.ts';
 
 
 /** Where the shipped ODS files are: beside the project (../shared/data/ods), or $N3SP_ODS_DIR. */
@@ -157,7 +158,7 @@ export interface DemonstrationOptions {
  * contacts and regional price books, the demo users, the roll-out's connections, and incidents
  * and service requests over the last working days. Returns lines to print: who can sign in.
  * Demo users share one password, taken from N3SP_DEMO_PASSWORD or generated. With the runtime's
- * job worker, the worker holds while the history is written.
+ * job worker, the worker holds while the history is written, and the history fires its timers.
  */
 export async function loadDemonstration(ctx: AppContext & { jobs?: JobWorker }, options: DemonstrationOptions = {}): Promise<string[]> {
   const notes: string[] = [];
@@ -195,11 +196,20 @@ export async function loadDemonstration(ctx: AppContext & { jobs?: JobWorker }, 
   progress(5);
   notes.push(`Demonstration users ${DEMO_USERS.map((u) => u.username).join(', ')} share the password ${password}`);
   notes.push(await loadDemonstrationConnections(ctx));
-  // Incidents and requests are written as of the last working days: meanwhile no job runs, so
-  // that no timer falling due in that history fires (on the real time) before the steps that
-  // stop or move it are written. Once written, what is due by now fires.
-  const history = async () => [await loadDemonstrationIncidents(ctx), await loadDemonstrationRequests(ctx)];
-  notes.push(...(await (ctx.jobs ? ctx.jobs.holding(history) : history())));
+  // Incidents and requests are written as of the last working days, every story's steps in one
+  // time order (history.ts). Meanwhile the worker holds, so that no timer falling due in that
+  // history fires on the real time; the history fires each itself, as of when it fell due,
+  // between the steps before and after it. Without a running worker (the CLI), one that is never
+  // started does that.
+  const worker = ctx.jobs ?? new JobWorker(ctx);
+  const write = async () => {
+    const history = new History(await officeHours(ctx), Date.now(), (upTo) => worker.catchUp(upTo));
+    const incidents = await planDemonstrationIncidents(ctx, history);
+    const requests = await planDemonstrationRequests(ctx, history, incidents.connections);
+    await history.run();
+    return [incidents.report, await requests()];
+  };
+  notes.push(...(await (ctx.jobs ? ctx.jobs.holding(write) : write())));
   return notes;
 }
 

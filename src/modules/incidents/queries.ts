@@ -9,7 +9,7 @@ import { INCIDENT_STATES, OPEN_STATES } from '../../domain/incident-lifecycle.ts
 import { statesAsked } from '../../core/http/state-filter.ts';
 import { SEARCH_SAMPLE, searchShape } from '../../domain/search-shape.ts';
 import type { IncidentListRequest } from './schemas.ts';
-import { clocksJsonOf, clockWritesFor, type ClockWriteValues } from '../service-levels/clocks.ts';
+import { clocksJsonOf, clockWritesFor, slaBreachedWhere, slaStandingOf, type ClockWriteValues, type SlaStanding } from '../service-levels/clocks.ts';
 import { compiledOnce, planOnce } from '../../core/db/prepared.ts';
 
 /**
@@ -114,35 +114,28 @@ export async function lockIncident(tx: Tx, scope: Scope, id: number): Promise<In
 }
 
 /**
- * Whether any of the incident's customer-facing (SLA) targets is breached, response or resolution:
- * one of its SLA clocks records a breach (its job ran), was read as breached when it last moved
- * (stopped late, retargeted past its due time), or runs past its due instant before its breach
- * job has run. A breach stays a breach once the clock stops. OLA and underpinning clocks are the
- * desk's and the supplier's business, not the customer's, and do not count. The clocks decide,
- * not the row's `sla_due_at` (their next due time's copy): an EXISTS alone in the WHERE
- * becomes a semi-join (NOT EXISTS an anti-join), which the planner runs along the queue's order
- * probing `sla_clock_record_idx` until the page is full; inside an OR it could only scan every
- * clock into a hash.
+ * Whether any of the incident's customer-facing (SLA) targets is breached, response or resolution
+ * (`?breached=`): its clocks decide, not the row's `sla_due_at` (their next due time's copy). The
+ * condition, and the standing each row shows, are the service level module's, shared with service
+ * requests.
  */
-const CLOCK_BREACHED = sql<SqlBool>`(breach.breached_at is not null or breach.state = 'breached' or (breach.stopped_at is null and breach.due_at < now()))`;
-const SLA_CLOCKS = sql`sla_clock as breach where breach.record_type = 'incident' and breach.record_id = incident.id and breach.kind = 'sla'`;
-const SLA_BREACHED = sql<SqlBool>`exists (select 1 from ${SLA_CLOCKS} and ${CLOCK_BREACHED})`;
+const SLA_BREACHED = slaBreachedWhere('incident', 'incident.id');
 
 /**
  * What the queue shows of the incident's service levels beside its next due time
- * (`sla_due_at`): whether an SLA target is breached, and while the incident is unanswered, when
- * its SLA response target falls due (the running clock's cached due instant; null while paused
- * short of it). Read for the page's rows only, after the sort and the limit, each an aggregate
- * over the incident's own clocks (an EXISTS here might be planned as a hash of every clock).
+ * (`sla_due_at`): whether an SLA target is breached or past its warning point, and while the
+ * incident is unanswered, when its SLA response target falls due (the running clock's cached due
+ * instant; null while paused short of it). Read for the page's rows only, after the sort and the
+ * limit, each an aggregate over the incident's own clocks.
  */
 const SLA_STANDING = [
-  sql<boolean>`(select coalesce(bool_or(${CLOCK_BREACHED}), false) from ${SLA_CLOCKS})`.as('sla_breached'),
+  slaStandingOf('incident', 'incident.id').as('sla_standing'),
   sql<Date | null>`(select min(response.due_at) from sla_clock as response
     where response.record_type = 'incident' and response.record_id = incident.id and response.kind = 'sla'
       and response.metric = 'response' and response.stopped_at is null)`.as('response_due_at'),
 ] as const;
 
-export type IncidentQueueRow = IncidentSummaryRow & { sla_breached: boolean; response_due_at: Date | null };
+export type IncidentQueueRow = IncidentSummaryRow & { sla_standing: SlaStanding; response_due_at: Date | null };
 
 const SORTS = {
   columns: { number: 'incident.id', createdAt: 'incident.created_at', updatedAt: 'incident.updated_at', slaDueAt: 'incident.sla_due_at' },

@@ -11,6 +11,7 @@ import { Page, PageQuery } from '../../core/http/schemas.ts';
 import { inTransaction } from '../../core/context.ts';
 import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
 import { listIncidents, type Beside, type IncidentRow } from './queries.ts';
+import { presentSlaStanding } from '../service-levels/clocks.ts';
 import {
   acceptIncident,
   addNote,
@@ -71,7 +72,12 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     schema: { tags, summary: 'The queue: filter by state, priority, team, assignee, supplier, organisation, site, CI; search; sort by SLA due', querystring: IncidentListQuery, response: { 200: Page(Type.Ref('IncidentSummary')) } },
     handler: async (request) => {
       const principal = principalOf(request);
-      return mapPage(await listIncidents(ctx.db, principal.scope, principal.userId, request.query), presentSummary);
+      // The SLA standing read beside each row is the service level module's, shared with service requests.
+      return mapPage(await listIncidents(ctx.db, principal.scope, principal.userId, request.query), (row) => ({
+        ...presentSummary(row),
+        ...presentSlaStanding(row.sla_standing),
+        responseDueAt: row.response_due_at?.toISOString() ?? null,
+      }));
     },
   });
 

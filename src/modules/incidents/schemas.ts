@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, OneOf, PageQuery, Text } from '../../core/http/schemas.ts';
+import { SlaStandingFields } from '../service-levels/schemas.ts';
 import { CATEGORIES, INCIDENT_STATES, RESOLUTION_CODES } from '../../domain/incident-lifecycle.ts';
 
 const State = OneOf(INCIDENT_STATES);
@@ -55,7 +56,7 @@ const IncidentFields = {
 export const IncidentSummarySchema = Type.Object(
   {
     ...IncidentFields,
-    slaBreached: Type.Boolean({ description: 'Whether any of its SLA targets, response or resolution, is breached; a breach stays one once the clock stops' }),
+    ...SlaStandingFields,
     responseDueAt: Nullable(Type.String({ format: 'date-time', description: 'When its SLA response target falls due, while it awaits its first response (in the past once late); null once answered' })),
   },
   { $id: 'IncidentSummary' },

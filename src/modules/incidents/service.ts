@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
 import * as clock from '../../core/clock.ts';
@@ -7,6 +8,7 @@ import { problems } from '../../core/errors.ts';
 import { cancel, schedule } from '../../core/jobs/queue.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 import { priorityOf } from '../../domain/priority-matrix.ts';
+import { counted } from '../../domain/words.ts';
 import {
   clockSignals,
   isOpen,
@@ -72,9 +74,7 @@ export function hiddenFrom(party: Party): string[] {
  * (`listIncidents`). The record page starts from the same fields, read without that standing: it
  * shows the clocks themselves.
  */
-export function presentSummary(row: IncidentSummaryRow): Omit<IncidentSummary, 'slaBreached' | 'responseDueAt'>;
-export function presentSummary(row: IncidentSummaryRow & { sla_breached: boolean; response_due_at: Date | null }): IncidentSummary;
-export function presentSummary(row: IncidentSummaryRow & { sla_breached?: boolean; response_due_at?: Date | null }) {
+export function presentSummary(row: IncidentSummaryRow): Omit<IncidentSummary, 'slaBreached' | 'slaWarning' | 'responseDueAt'> {
   return {
     id: row.id,
     number: row.number,
@@ -96,7 +96,6 @@ export function presentSummary(row: IncidentSummaryRow & { sla_breached?: boolea
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     version: row.version,
-    ...(row.sla_breached === undefined ? {} : { slaBreached: row.sla_breached, responseDueAt: iso(row.response_due_at ?? null) }),
   };
 }
 
@@ -780,7 +779,7 @@ export async function linkUnder(tx: Tx, ctx: AppContext, principal: Principal, p
     entityType: ENTITY,
     entityId: parentId,
     organisationId: parent.organisation_id,
-    summary: `Linked ${childIds.length} incident(s)`,
+    summary: `Linked ${counted(childIds.length, 'incident')}`,
     // By number, as the desk knows them; the linked incidents' own entries carry the ids.
     changes: [{ field: 'children', before: null, after: childIds.map((id) => numbers.get(id)!) }],
   });
@@ -797,30 +796,67 @@ export async function postMajorUpdate(ctx: AppContext, principal: Principal, id:
     if (!isOpen(parent.state as IncidentState)) throw problems.conflict('state', `${parent.number} is ${label(parent.state as IncidentState)}`);
     const actor = actorOf(principal);
     const note = await addNoteRow(tx, parent.id, { kind: 'major_update', customerVisible: true, body, author: actor });
-    const children = (await childrenOf(tx, { kind: 'network' }, parent.id)).filter((c) => isOpen(c.state as IncidentState));
+    const open = (await childrenOf(tx, { kind: 'network' }, parent.id)).filter((c) => isOpen(c.state as IncidentState));
+    // Read whole, as each is told of the update and its clocks are named by its own row.
+    const children: IncidentRow[] = [];
+    for (const c of open) children.push((await findIncidentDetail(tx, { kind: 'network' }, c.id))!);
     const text = `Update on ${parent.number} (${parent.title}): ${body}`;
+    // The update is the desk's customer-visible word to the parent's caller and to each child's:
+    // for whichever of them is not yet answered, it is the response (docs/incidents.md).
+    const at = clock.now();
+    const answered = await respondAll(tx, ctx, [parent, ...children].filter((r) => r.responded_at === null), at);
     if (children.length > 0) {
-      await tx.insertInto('incident_note').values(children.map((c) => ({ incident_id: c.id, kind: 'major_update', customer_visible: true, body: text, author_id: actor.id, author_name: actor.name, source: 'system', created_at: clock.now() }))).execute();
+      await tx.insertInto('incident_note').values(children.map((c) => ({ incident_id: c.id, kind: 'major_update', customer_visible: true, body: text, author_id: actor.id, author_name: actor.name, source: 'system', created_at: at }))).execute();
       await indexNotes(tx, children.map((c) => c.id), text, true);
-      await tx.updateTable('incident').set((eb) => ({ updated_at: clock.now(), version: eb('version', '+', 1) })).where('id', 'in', children.map((c) => c.id)).execute();
     }
-    await tx.updateTable('incident').set({ updated_at: clock.now(), version: parent.version + 1 }).where('id', '=', parent.id).execute();
+    await touchAnswered(tx, [parent, ...children].map((r) => r.id), answered, at);
     await ctx.journal.recordMany(tx, actor, [parent, ...children].map((r) => ({
       action: 'major_update',
       entityType: ENTITY,
       entityId: r.id,
       organisationId: r.organisation_id,
       supplierId: r.supplier_id,
-      summary: r.id === parent.id ? `Major incident update, told to ${children.length} linked incident(s)` : `Update from ${parent.number}`,
+      summary: r.id === parent.id ? `Major incident update, told to ${counted(children.length, 'linked incident')}` : `Update from ${parent.number}`,
       changes: [{ field: 'note', before: null, after: r.id === parent.id ? body : text }],
     })));
-    for (const child of children) {
-      const row = (await findIncidentDetail(tx, { kind: 'network' }, child.id))!;
+    for (const row of children) {
       const { caller } = await contactsOf(tx, row);
       await tell(tx, ctx, row, 'major_update', caller, `Update: ${row.title}`, text);
     }
     return { note: presentNote(note), fannedOutTo: children.length };
   });
+}
+
+/**
+ * The response of each incident given, in one go: each one's response clocks stop (the clock
+ * contract takes one record at a time) and the next due time each then has, to keep on its row.
+ */
+async function respondAll(tx: Tx, ctx: AppContext, rows: IncidentRow[], at: Date): Promise<Map<number, ClockSummary>> {
+  const answered = new Map<number, ClockSummary>();
+  for (const row of rows) answered.set(row.id, await recordClockEvent(tx, ctx, subjectOf(row), 'responded', at));
+  return answered;
+}
+
+/**
+ * One statement for every incident an update touched: each a version on, and those it answered
+ * stamped as responded with their next due time (the rest keep theirs).
+ */
+async function touchAnswered(tx: Tx, ids: number[], answered: Map<number, ClockSummary>, at: Date): Promise<void> {
+  const dues = [...answered].map(([id, s]) => ({ id, due: s.nextDueAt?.toISOString() ?? 'infinity' }));
+  await tx
+    .updateTable('incident')
+    .set((eb) => ({
+      updated_at: at,
+      version: eb('version', '+', 1),
+      ...(dues.length > 0
+        ? {
+            responded_at: eb.fn.coalesce('responded_at', sql<Date>`${at}::timestamptz`),
+            sla_due_at: sql<Date>`case ${sql.join(dues.map((d) => sql`when id = ${d.id} then ${d.due}::timestamptz`), sql` `)} else sla_due_at end`,
+          }
+        : {}),
+    }))
+    .where('id', 'in', ids)
+    .execute();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { ciFacts, connectionsOf, dependentSiteCount, firingCounts, liveGroups, n
 import { monitoringSettings } from './settings.ts';
 import { AUTO_RESOLVE_JOB, scheduleCorrelation } from './scheduling.ts';
 import { workNote } from './incident-notes.ts';
+import { counted } from '../../domain/words.ts';
 
 /** Alerts taken per run; a larger backlog is taken by the next run, scheduled at once. */
 const BATCH = 50_000;
@@ -315,7 +316,7 @@ class CorrelationRun {
     } else {
       await this.db.updateTable('alert_group').set({ updated_at: this.now }).where('id', '=', group.id).execute();
     }
-    if (why) this.tell(group.incident_id, `${alerts.length} alert(s) ${why}: ${alerts.slice(0, 10).map(describeAlert).join('; ')}${alerts.length > 10 ? ` and ${alerts.length - 10} more` : ''}.`);
+    if (why) this.tell(group.incident_id, `${counted(alerts.length, 'alert')} ${why}: ${alerts.slice(0, 10).map(describeAlert).join('; ')}${alerts.length > 10 ? ` and ${alerts.length - 10} more` : ''}.`);
   }
 
   /** An isolated site's alerts update its open incident, or open one. */

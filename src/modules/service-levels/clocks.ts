@@ -7,7 +7,11 @@ import { clockRowsFromJson, clocksOfRecords } from './queries.ts';
 import { londonTime } from '../../domain/london-time.ts';
 import { DEFINITION_KIND_NAMES } from '../../domain/sla-definitions.ts';
 
-export { clocksJsonOf, clockWritesFor, type ClockWriteValues } from './queries.ts';
+export { clocksJsonOf, clockWritesFor, slaBreachedWhere, slaStandingOf, type ClockWriteValues, type SlaStanding } from './queries.ts';
+import type { SlaStanding } from './queries.ts';
+
+/** A list row's standing against its SLA (`slaStandingOf`) as the API gives it (`SlaStandingFields`). */
+export const presentSlaStanding = (standing: SlaStanding) => ({ slaBreached: standing.breached, slaWarning: standing.warning });
 
 /**
  * The service level clocks on a record: the contract between the records' owners (incidents,

@@ -394,3 +394,50 @@ export async function compliance(db: Db, scope: Scope, request: ComplianceReques
   if (request.metric) query = query.where('c.metric', '=', request.metric);
   return query.groupBy(byDefinition ? sql`d.code` : sql`c.priority`).orderBy(sql`1`).execute();
 }
+
+// ---- a record's standing against its SLA, for its owner's list ---------------------------------
+
+/**
+ * Whether a clock's target is breached: it records a breach (its job ran), was read as breached
+ * when it last moved (stopped late, retargeted past its due time), or runs past its due instant
+ * before its breach job has run. A breach stays a breach once the clock stops.
+ */
+const CLOCK_BREACHED = (c: string) =>
+  sql<SqlBool>`(${sql.ref(`${c}.breached_at`)} is not null or ${sql.ref(`${c}.state`)} = 'breached' or (${sql.ref(`${c}.stopped_at`)} is null and ${sql.ref(`${c}.due_at`)} < now()))`;
+
+/**
+ * Whether a clock still counting is past its warning point but not breached: its warning job has
+ * recorded the warning, or its warning instant has passed before that job has run. A clock that
+ * stopped (met, or the record cancelled) warns no more.
+ */
+const CLOCK_WARNING = (c: string) =>
+  sql<SqlBool>`(${sql.ref(`${c}.stopped_at`)} is null and (${sql.ref(`${c}.warned_at`)} is not null or ${sql.ref(`${c}.warn_at`)} <= now()) and not ${CLOCK_BREACHED(c)})`;
+
+/** A record's customer-facing (SLA) clocks, as `alias`. OLA and underpinning clocks are the desk's and the supplier's business, not the customer's. */
+const slaClocksOf = (recordType: ClockRecordType, recordId: string, alias: string) =>
+  sql`sla_clock as ${sql.table(alias)} where ${sql.ref(`${alias}.record_type`)} = ${sql.lit(recordType)} and ${sql.ref(`${alias}.record_id`)} = ${sql.ref(recordId)} and ${sql.ref(`${alias}.kind`)} = 'sla'`;
+
+/**
+ * Whether any of the record's SLA targets, response or resolution (fulfilment), is breached, as
+ * a condition for its list's filter. An EXISTS alone in the WHERE becomes a semi-join (NOT EXISTS
+ * an anti-join), which the planner runs along the list's order probing `sla_clock_record_idx`
+ * until the page is full; inside an OR it could only scan every clock into a hash.
+ */
+export const slaBreachedWhere = (recordType: ClockRecordType, recordId: string) =>
+  sql<SqlBool>`exists (select 1 from ${slaClocksOf(recordType, recordId, 'breach')} and ${CLOCK_BREACHED('breach')})`;
+
+/** What a list row shows of its record's SLA: whether a target is breached, and whether one is past its warning point without being breached. */
+export interface SlaStanding {
+  breached: boolean;
+  warning: boolean;
+}
+
+/**
+ * The record's standing against its SLA targets, as one column for a list's page: a single
+ * aggregate over the record's own SLA clocks. A subquery in the select list is read for the page's
+ * rows only, after the sort and the limit (an EXISTS here might be planned as a hash of every
+ * clock). Incidents and service requests read it alike; `presentSlaStanding` gives it its API shape.
+ */
+export const slaStandingOf = (recordType: ClockRecordType, recordId: string) =>
+  sql<SlaStanding>`(select jsonb_build_object('breached', coalesce(bool_or(${CLOCK_BREACHED('standing')}), false), 'warning', coalesce(bool_or(${CLOCK_WARNING('standing')}), false))
+    from ${slaClocksOf(recordType, recordId, 'standing')})`;

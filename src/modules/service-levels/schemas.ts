@@ -191,6 +191,14 @@ export const ClockSchema = Type.Object(
   { $id: 'ServiceLevelClock' },
 );
 
+/** A list row's standing against its customer-facing (SLA) targets: the same two marks on incidents and service requests. */
+export const SlaStandingFields = {
+  slaBreached: Type.Boolean({ description: 'Whether any of its SLA targets (response, or resolution or fulfilment) is breached; a breach stays one once the clock stops' }),
+  slaWarning: Type.Boolean({
+    description: 'Whether one of its SLA clocks still counting has passed its warning point (the warning fraction of its target, 75% by default, used) without being breached: its warning was recorded, or its warning time has passed',
+  }),
+};
+
 export const ClockListQuery = PageQuery(['id'] as const, {
   recordType: Type.Optional(OneOf(RECORD_TYPES)),
   recordId: Type.Optional(Type.Integer({ minimum: 1 })),

@@ -9,6 +9,7 @@ import { DEFAULT_PRIORITY_MATRIX } from '../../domain/priority-matrix.ts';
 import { definitionLimitProblems, definitionTargetProblems, type DefinitionTarget } from '../../domain/sla-definitions.ts';
 import { bankHolidayStatus, useBankHolidaysOf } from './holidays.ts';
 import { moveClocksToCalendar, viewOf } from './engine.ts';
+import { counted } from '../../domain/words.ts';
 import {
   allCalendars, compliance, configuredPriorities, findCalendar, findDefinition, lockCalendar, lockDefinition, organisationByOds, serviceClassByCode, supplierByCode, teamByCode,
   type CalendarRow, type ClockWithDefinition, type DefinitionRow,
@@ -143,7 +144,7 @@ export async function updateCalendar(ctx: AppContext, principal: Principal, name
         action: 'sla_clocks_recalculated',
         entityType: 'business_calendar',
         entityId: before.id,
-        summary: `${moved} running service level clock(s) count in version ${after.version} of ${name} from ${at.toISOString()}`,
+        summary: `${counted(moved, 'running service level clock')} count in version ${after.version} of ${name} from ${at.toISOString()}`,
         changes: [],
       });
     }

@@ -22,6 +22,7 @@ import {
   type RequestState,
 } from '../../domain/request-lifecycle.ts';
 import type { ConnectionState } from '../../domain/connection-lifecycle.ts';
+import { counted } from '../../domain/words.ts';
 import { recordClockEvent, type RecordEvent } from '../service-levels/clocks.ts';
 import { requestSettings } from './settings.ts';
 import { emailReplies } from '../notifications/notify.ts';
@@ -84,7 +85,7 @@ async function advance(tx: Tx, ctx: AppContext, actor: JournalActor, id: number)
   let row = await reload(tx, id);
   if (row.state === 'submitted' || row.state === 'approved') {
     const after = await moveTo(tx, id, 'in_fulfilment');
-    await journal(tx, ctx, actor, 'in_fulfilment', row, after, `${row.state} → in_fulfilment`);
+    await journal(tx, ctx, actor, 'in_fulfilment', row, after, 'Fulfilment started with its first task');
     await clockEvent(tx, ctx, after, 'responded');
     row = after;
   }
@@ -103,7 +104,7 @@ async function advance(tx: Tx, ctx: AppContext, actor: JournalActor, id: number)
     'resolution',
     requesterOf(after),
     `fulfilled: ${after.title}`,
-    `${after.number} is fulfilled. Please confirm in the portal; it closes by itself in ${autoCloseDays} ${autoCloseDays === 1 ? 'day' : 'days'} otherwise.`,
+    `${after.number} is fulfilled. Please confirm in the portal; it closes by itself in ${counted(autoCloseDays, 'day')} otherwise.`,
   );
 }
 
@@ -334,7 +335,7 @@ jobHandlers.register<{ requestId: number }>(CLOSE_JOB, async (tx, job, ctx) => {
   if (before.state !== 'fulfilled') return;
   const after = await moveTo(tx, id, 'closed');
   const days = before.fulfilled_at && before.closes_at ? autoCloseDaysOf(before.fulfilled_at, before.closes_at) : DEFAULT_AUTO_CLOSE_DAYS;
-  await journal(tx, ctx, SYSTEM_ACTOR, 'closed', before, after, `Closed by itself ${days} ${days === 1 ? 'day' : 'days'} after fulfilment, unconfirmed`);
+  await journal(tx, ctx, SYSTEM_ACTOR, 'closed', before, after, `Closed by itself ${counted(days, 'day')} after fulfilment, unconfirmed`);
 });
 export const closeJobKind = CLOSE_JOB;
 

@@ -7,6 +7,7 @@ import { paginate, type PageRequest } from '../../core/http/pagination.ts';
 import { statesAsked } from '../../core/http/state-filter.ts';
 import { OPEN_STATES, REQUEST_STATES } from '../../domain/request-lifecycle.ts';
 import type { RequestListRequest } from './schemas.ts';
+import { slaStandingOf } from '../service-levels/clocks.ts';
 
 /**
  * A service request belongs to the organisation it is for: a customer sees their organisations'
@@ -128,7 +129,8 @@ const SORTS = {
  * note never show through a match.
  */
 export async function listRequests(db: Db, scope: Scope, userId: number, request: RequestListRequest & PageRequest) {
-  let q = selectRequests(db, scope);
+  // Each row's standing against its SLA targets, read as the incident queue reads it: for the page's rows only.
+  let q = selectRequests(db, scope).select(slaStandingOf('service_request', 'service_request.id').as('sla_standing'));
   if (request.state) {
     q = q.where('service_request.state', 'in', statesAsked(request.state, REQUEST_STATES, OPEN_STATES, 'request'));
   }

@@ -12,6 +12,7 @@ import { Page, PageQuery } from '../../core/http/schemas.ts';
 import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
 import type { RequestState } from '../../domain/request-lifecycle.ts';
 import { listRequestableProducts, listRequests } from './queries.ts';
+import { presentSlaStanding } from '../service-levels/clocks.ts';
 import { addNote, createRequest, detailOf, ENTITY, getRequest, presentNote, presentRequestableProduct, presentSummary, reload, updateRequest, updateTask } from './service.ts';
 import { approveRequest, rejectRequest, transitionRequest, workTask } from './fulfilment.ts';
 import { requestSettings } from './settings.ts';
@@ -62,7 +63,7 @@ export async function serviceRequestRoutes(appBase: FastifyInstance, ctx: AppCon
     schema: { tags, summary: 'The request queue: filters, full-text search (q), sorted by created or SLA due', querystring: RequestListQuery, response: { 200: Page(Type.Ref('ServiceRequest')) } },
     handler: async (request) => {
       const principal = principalOf(request);
-      return mapPage(await listRequests(ctx.db, principal.scope, principal.userId, request.query), presentSummary);
+      return mapPage(await listRequests(ctx.db, principal.scope, principal.userId, request.query), (row) => ({ ...presentSummary(row), ...presentSlaStanding(row.sla_standing) }));
     },
   });
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, OneOf, PageQuery, Text } from '../../core/http/schemas.ts';
+import { SlaStandingFields } from '../service-levels/schemas.ts';
 import { AUTO_CLOSE_DAYS_MAX, AUTO_CLOSE_DAYS_MIN, REQUEST_KINDS, REQUEST_STATES } from '../../domain/request-lifecycle.ts';
 
 const Stamp = Type.String({ format: 'date-time' });
@@ -81,8 +82,13 @@ const RequestFields = {
   version: Type.Integer(),
 };
 
-export const RequestSummarySchema = Type.Object(RequestFields, { $id: 'ServiceRequest' });
-export type RequestSummary = Static<typeof RequestSummarySchema>;
+/** The request's own fields, as its record page starts from them. */
+const RequestFieldsSchema = Type.Object(RequestFields);
+export type RequestSummary = Static<typeof RequestFieldsSchema>;
+
+/** A list row: the request, and its standing against its customer-facing (SLA) targets. */
+export const RequestSummarySchema = Type.Object({ ...RequestFields, ...SlaStandingFields }, { $id: 'ServiceRequest' });
+export type RequestListRow = Static<typeof RequestSummarySchema>;
 
 export const RequestDetailsSchema = Type.Object(
   {

@@ -515,9 +515,10 @@ export async function updateTask(ctx: AppContext, principal: Principal, id: numb
       .where('id', '=', taskId)
       .execute();
     const after = (await tasksOf(tx, id)).find((t) => t.id === taskId)!;
+    // The team and the person by name, as the request's readers know them (not by code or id).
     const changes = changedFields(
-      { [`task ${task.position} team`]: task.team_code, [`task ${task.position} assignee`]: task.assignee_id },
-      { [`task ${task.position} team`]: after.team_code, [`task ${task.position} assignee`]: after.assignee_id },
+      { [`task ${task.position} team`]: task.team_name, [`task ${task.position} assignee`]: task.assignee_name },
+      { [`task ${task.position} team`]: after.team_name, [`task ${task.position} assignee`]: after.assignee_name },
       [`task ${task.position} team`, `task ${task.position} assignee`],
     );
     await journalEvent(tx, ctx, actorOf(principal), row, 'task_assigned', `Task ${task.position} (${task.title}) assigned`, changes);
@@ -552,6 +553,9 @@ export async function addNote(
   return insertNote(tx, ctx, row, { actor: actorOf(principal), authorName: principal.displayName, visible, body: input.body, source, byStaff: isStaff(principal) });
 }
 
+/** What the journal says of an internal note instead of its words. */
+const INTERNAL_NOTE_WORDS = 'added (its words are for the service desk, with the notes)';
+
 export async function insertNote(
   tx: Tx,
   ctx: AppContext,
@@ -563,8 +567,10 @@ export async function insertNote(
     .values({ request_id: row.id, customer_visible: note.visible, body: note.body, author_id: note.actor.id, author_name: note.authorName, source: note.source, created_at: clock.now() })
     .returning(['id', 'customer_visible', 'body', 'author_id', 'author_name', 'source', 'created_at'])
     .executeTakeFirstOrThrow();
+  // The note's words, as its readers read them; an internal note's stay out of the journal, which
+  // the customer may read (the note row keeps them). The note's id is no reader's business.
   await journalEvent(tx, ctx, note.actor, row, note.visible ? 'note_added' : 'internal_note_added', note.visible ? `Note by ${note.authorName}` : `Internal note by ${note.authorName}`, [
-    { field: 'note', before: null, after: note.visible ? { id: created.id, body: note.body } : { id: created.id } },
+    { field: 'note', before: null, after: note.visible ? note.body : INTERNAL_NOTE_WORDS },
   ]);
   await tx.updateTable('service_request').set((eb) => ({ updated_at: clock.now(), version: eb('version', '+', 1) })).where('id', '=', row.id).execute();
   if (note.visible && note.byStaff) {

@@ -1,18 +1,24 @@
 import { ProblemMessage } from './ProblemMessage.tsx';
 import { ShowMore } from './PagedList.tsx';
 import { usePagedList } from '../hooks.ts';
-import { fieldLabel, formatDate, formatDateTime, formatValue, kindLabel, stateLabel } from '../labels.ts';
+import { londonTime } from '../../../src/domain/london-time.ts';
+import { fieldLabel, formatDate, formatDateTime, formatValue, inWords, kindLabel, ORGANISATION_STATE_LABELS } from '../labels.ts';
+import { REQUEST_STATE_LABELS } from '../requests/types.ts';
 import type { JournalEntry } from '../types.ts';
 
 const ACTIONS: Record<string, string> = { created: 'Created', updated: 'Changed', deleted: 'Deleted' };
 
-/** An action the list above does not name, as words: connection_linked → Connection linked. */
-const sentenceCase = (code: string) => code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+/** An instant as the journal stores it (ISO 8601, UTC): shown as London's wall clock. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A state in words, whichever record's it is: an organisation's, a request's, else the code as words (a connection's). */
+const stateText = (state: string) => ORGANISATION_STATE_LABELS[state] ?? REQUEST_STATE_LABELS[state] ?? inWords(state);
 
 function valueText(field: string, value: unknown): string {
   if (typeof value === 'string' && field === 'kind') return kindLabel(value);
-  if (typeof value === 'string' && field === 'state') return stateLabel(value);
+  if (typeof value === 'string' && field === 'state') return stateText(value);
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+  if (typeof value === 'string' && INSTANT.test(value)) return londonTime(value);
   return formatValue(value);
 }
 
@@ -28,7 +34,7 @@ export function Journal({ path, refresh }: { path: string; refresh: number }) {
         {list.items.map((entry) => (
           <li key={entry.id} className="timeline__entry">
             <p className="timeline__head">
-              <strong>{ACTIONS[entry.action] ?? sentenceCase(entry.action)}</strong> by <strong>{entry.actor}</strong>{' '}
+              <strong>{ACTIONS[entry.action] ?? inWords(entry.action)}</strong> by <strong>{entry.actor}</strong>{' '}
               <time dateTime={entry.at} className="muted">
                 {formatDateTime(entry.at)}
               </time>

@@ -6,7 +6,8 @@ const RUNNING = ['running', 'warning'];
 /**
  * The service level clocks on an incident as the API gives them: which agreement, what it
  * measures, the target in business time, how much of it is used, and when it falls due. Times
- * are business time on the clock's calendar; the due instant is wall-clock time.
+ * are business time on the clock's calendar, except the time paused (`pausedMs`, wall-clock time
+ * the clock stood still) and the due instant.
  */
 export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: Clock[]; heading?: string }) {
   return (
@@ -16,7 +17,7 @@ export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: C
         <p>No service level target applies to this incident.</p>
       ) : (
         <table className="table clocks">
-          <caption>Target, time used and time left are business time on the clock's calendar, in hours; due is the date and time.</caption>
+          <caption>Target, time used and time left are business time on the clock's calendar, in hours; time paused is clock time (every hour counts, in hours or not); due is the date and time.</caption>
           <thead>
             <tr>
               <th scope="col">Clock</th>
@@ -28,7 +29,8 @@ export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: C
           </thead>
           <tbody>
             {clocks.map((c) => {
-              const used = c.targetMs > 0 ? Math.min(100, Math.round((c.elapsedBusinessMs / c.targetMs) * 100)) : 0;
+              // The number says how far over a late clock is (125%); only the bar stops at its end.
+              const used = c.targetMs > 0 ? Math.round((c.elapsedBusinessMs / c.targetMs) * 100) : 0;
               return (
                 <tr key={c.id}>
                   <th scope="row">
@@ -42,13 +44,13 @@ export function Clocks({ clocks, heading = 'Service level clocks' }: { clocks: C
                   <td>
                     <span className="nowrap">{formatBusinessTime(c.elapsedBusinessMs)}</span>
                     <span className="clock-bar" aria-hidden="true">
-                      <span className={`clock-bar__fill clock-bar__fill--${c.state}`} style={{ width: `${used}%` }} />
+                      <span className={`clock-bar__fill clock-bar__fill--${c.state}`} style={{ width: `${Math.min(100, used)}%` }} />
                     </span>
                     <span className="muted">{used}% of the target</span>
                     {c.pausedMs > 0 && (
                       <>
                         <br />
-                        <span className="muted">paused for {formatDuration(c.pausedMs)}</span>
+                        <span className="muted">paused for {formatDuration(c.pausedMs)} of clock time</span>
                       </>
                     )}
                   </td>

@@ -32,6 +32,13 @@ export interface IncidentSummary {
   version: number;
 }
 
+/** A queue row: the incident with its standing against its SLA targets, which only the queue reads. */
+export interface IncidentQueueRow extends IncidentSummary {
+  slaBreached: boolean;
+  slaWarning: boolean;
+  responseDueAt: string | null;
+}
+
 export interface Clock {
   id: number;
   kind: string;
@@ -221,18 +228,20 @@ export function formatDuration(ms: number): string {
   return `${minutes} min`;
 }
 
-/** Within this long of its due time, the queue marks an incident as due soon. */
-export const DUE_SOON_MS = 2 * HOUR;
-
 export type DueLevel = 'breached' | 'warning' | 'ok' | 'none';
 
-/** How long is left until the resolution target, in words, and how worried to be about it. */
-export function timeLeft(dueAt: string | null, now: number): { text: string; level: DueLevel } {
-  if (!dueAt) return { text: 'No running target', level: 'none' };
+/**
+ * How worried to be about a due time in a list: breached once the instant has passed (or the
+ * server says a target is breached), warning while the server says a clock is past its warning
+ * point, otherwise ok. `late` is the wall-clock time since the instant passed, in words. The time
+ * left is not worked out here: the wall-clock time to the instant is not the business time left
+ * on the clock, which only the record's clocks give (Clocks.tsx).
+ */
+export function dueLevel(dueAt: string | null, now: number, standing: { breached?: boolean; warning?: boolean } = {}): { level: DueLevel; late: string | null } {
+  if (!dueAt) return { level: standing.breached ? 'breached' : 'none', late: null };
   const left = Date.parse(dueAt) - now;
-  if (left < 0) return { text: `Breached ${formatDuration(left)} ago`, level: 'breached' };
-  // Wall-clock time to the due instant ("due in"), not the business time left, which the record's clocks show.
-  return { text: `in ${formatDuration(left)}`, level: left <= DUE_SOON_MS ? 'warning' : 'ok' };
+  if (left < 0) return { level: 'breached', late: formatDuration(left) };
+  return { level: standing.breached ? 'breached' : standing.warning ? 'warning' : 'ok', late: null };
 }
 
 export const etagOf = (version: number) => `"${version}"`;

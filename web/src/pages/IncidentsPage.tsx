@@ -5,11 +5,11 @@ import { FilterBar, FilterCheck, FilterSelect, FilterText } from '../components/
 import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ResultCount, ShowMore } from '../components/PagedList.tsx';
 import { useFilters, usePageTitle, useResource } from '../hooks.ts';
-import { formatDateTime } from '../labels.ts';
+import { formatDateTime, formatShortDateTime } from '../labels.ts';
 import { BulkActions } from '../incidents/BulkActions.tsx';
 import { CustomerIncidents } from '../incidents/CustomerIncidents.tsx';
-import { DueCell, PriorityTag, StateTagFor } from '../incidents/bits.tsx';
-import { INCIDENT_STATES, isOpenState, stateLabel, timeLeft, type IncidentSettings, type IncidentSummary, type Team } from '../incidents/types.ts';
+import { DueCell, PriorityTag, SlaMark, StateTagFor } from '../incidents/bits.tsx';
+import { INCIDENT_STATES, isOpenState, stateLabel, type IncidentQueueRow, type IncidentSettings, type IncidentSummary, type Team } from '../incidents/types.ts';
 import { useLiveList } from '../incidents/useLiveList.ts';
 import type { Supplier } from '../network/types.ts';
 import { useSession } from '../session.tsx';
@@ -33,7 +33,7 @@ const STATES = [['open', 'Open (not yet resolved)'], ...INCIDENT_STATES.map((s) 
 const ASSIGNEES = { me: 'Assigned to me', none: 'Assigned to no one' };
 
 /** A queue row: the incident with its standing against its SLA targets, which only the queue reads. */
-type QueueRow = IncidentSummary & { slaBreached: boolean; responseDueAt: string | null };
+type QueueRow = IncidentQueueRow;
 
 /** Open work is sorted by when its next SLA target (response or resolution) falls due; anything else by number. */
 function sortFor(filters: { sort: string; state: string }): string {
@@ -123,7 +123,7 @@ function Queue() {
     },
     { head: 'With', cell: (i) => <WithWhom incident={i} /> },
     { head: 'SLA due', cell: (i) => <SlaDue incident={i} now={now} /> },
-    { head: 'Updated', cell: (i) => <time dateTime={i.updatedAt}>{formatDateTime(i.updatedAt)}</time>, className: 'nowrap' },
+    { head: 'Updated', cell: (i) => <time dateTime={i.updatedAt} title={formatDateTime(i.updatedAt)}>{formatShortDateTime(i.updatedAt, now)}</time>, className: 'nowrap' },
   ];
 
   return (
@@ -205,33 +205,28 @@ function Queue() {
  * The SLA deadline that matters to the agent: the next target to fall due (`slaDueAt`, which the
  * queue sorts by). While the incident is unanswered that is its response target (a P1's is minutes
  * away while its resolution is hours off), shown as such; the resolution is shown beside it only
- * when it falls due sooner. A breach the lines shown do not — a response given late, a target
- * missed before the clock stopped — is marked too, so that no breached row reads as on time.
+ * when it falls due sooner. Each is its due time, not a count-down: the wall-clock time to it is
+ * not the business time left. Above them, the server's word on the SLA: breached (a response given
+ * late, a target missed before the clock stopped, as well as one late now) or past its warning
+ * point, so that no such row reads as on time.
  */
-function SlaDue({ incident: i, now }: { incident: QueueRow; now: number }) {
+function SlaDue({ incident: i, now }: { incident: IncidentQueueRow; now: number }) {
   const open = isOpenState(i.state);
-  const response = open && i.responseDueAt ? timeLeft(i.responseDueAt, now) : null;
+  const response = open ? i.responseDueAt : null;
   // The next target is the response's own unless the resolution falls due first (or nothing runs: paused).
-  const resolutionShown = !response || i.slaDueAt === null || Date.parse(i.slaDueAt) !== Date.parse(i.responseDueAt!);
-  const nextLate = open && i.slaDueAt !== null && timeLeft(i.slaDueAt, now).level === 'breached';
+  const resolutionShown = !response || i.slaDueAt === null || Date.parse(i.slaDueAt) !== Date.parse(response);
+  const standing = { breached: i.slaBreached, warning: i.slaWarning };
   return (
     <>
-      {i.slaBreached && response?.level !== 'breached' && !nextLate && (
+      {(i.slaBreached || i.slaWarning) && (
         <>
-          <span className="tag tag--red">SLA breached</span>
+          <SlaMark breached={i.slaBreached} warning={i.slaWarning} />
           <br />
         </>
       )}
-      {response && i.responseDueAt && (
+      {response && (
         <>
-          <span className={`due due--${response.level}`}>
-            {response.level === 'breached' ? <strong>Response breached: </strong> : <strong>Response due </strong>}
-            {response.level === 'breached' ? response.text.replace(/^Breached /, '') : response.text}
-            <br />
-            <time dateTime={i.responseDueAt} className="due__at">
-              {formatDateTime(i.responseDueAt)}
-            </time>
-          </span>
+          <DueCell dueAt={response} state={i.state} now={now} label="Response due" standing={standing} />
           {resolutionShown && (
             <>
               <br />
@@ -240,7 +235,7 @@ function SlaDue({ incident: i, now }: { incident: QueueRow; now: number }) {
           )}
         </>
       )}
-      {resolutionShown && <DueCell dueAt={i.slaDueAt} state={i.state} now={now} />}
+      {resolutionShown && <DueCell dueAt={i.slaDueAt} state={i.state} now={now} standing={standing} />}
     </>
   );
 }

@@ -6,8 +6,8 @@ import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { ShowMore } from '../components/PagedList.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
-import { PriorityTag, StateTagFor } from '../incidents/bits.tsx';
-import { formatDuration, isOpenState, stateLabel, type Incident, type IncidentSummary, type Note } from '../incidents/types.ts';
+import { PriorityTag, SlaMark, StateTagFor } from '../incidents/bits.tsx';
+import { formatDuration, isOpenState, stateLabel, type Incident, type IncidentQueueRow, type IncidentSummary, type Note } from '../incidents/types.ts';
 import { useLiveList } from '../incidents/useLiveList.ts';
 import { useWrite } from '../incidents/useWrite.ts';
 import { useSession } from '../session.tsx';
@@ -39,7 +39,7 @@ export function MajorIncidentsPage() {
 }
 
 function Board({ heading }: { heading: ReturnType<typeof usePageTitle> }) {
-  const list = useLiveList<IncidentSummary>('/incidents', { major: true, state: 'open', sort: '-number' }, 50);
+  const list = useLiveList<IncidentQueueRow>('/incidents', { major: true, state: 'open', sort: '-number' }, 50);
   return (
     <>
       <p className="caption">
@@ -62,7 +62,7 @@ function Board({ heading }: { heading: ReturnType<typeof usePageTitle> }) {
   );
 }
 
-function MajorCard({ summary, version, updated }: { summary: IncidentSummary; version: number; updated: boolean }) {
+function MajorCard({ summary, version, updated }: { summary: IncidentQueueRow; version: number; updated: boolean }) {
   const { self, can } = useSession();
   // Read again whenever the board sees a new version (an update, a link, a change of state).
   const detail = useResource<Incident>(`/incidents/${summary.id}`);
@@ -97,7 +97,8 @@ function MajorCard({ summary, version, updated }: { summary: IncidentSummary; ve
         </Link>
       </h2>
       <p>
-        <PriorityTag priority={summary.priority} /> <StateTagFor state={summary.state} /> {updated && <span className="tag tag--blue">Updated</span>}
+        <PriorityTag priority={summary.priority} /> <StateTagFor state={summary.state} /> <SlaMark breached={summary.slaBreached} warning={summary.slaWarning} />{' '}
+        {updated && <span className="tag tag--blue">Updated</span>}
       </p>
       <dl className="summary-list summary-list--compact">
         <div>

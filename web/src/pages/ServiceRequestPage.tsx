@@ -6,7 +6,8 @@ import { Journal } from '../components/Journal.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatBusinessTime, formatDateTime } from '../labels.ts';
-import { requestKindLabel, requestStateColour, requestStateLabel, type RequestTask, type ServiceRequest } from '../requests/types.ts';
+import { dueLabelOf, requestKindLabel, requestStateColour, requestStateLabel, slaStandingOf, type RequestTask, type ServiceRequest } from '../requests/types.ts';
+import { SlaMark } from '../incidents/bits.tsx';
 import { useSession } from '../session.tsx';
 import '../requests/requests.css';
 
@@ -88,6 +89,7 @@ export function ServiceRequestPage() {
 }
 
 function Summary({ r }: { r: ServiceRequest }) {
+  const standing = slaStandingOf(r.clocks);
   const d = r.details;
   return (
     <dl className="summary-list">
@@ -186,8 +188,16 @@ function Summary({ r }: { r: ServiceRequest }) {
         </dd>
       </div>
       <div>
-        <dt>Due</dt>
-        <dd>{r.slaDueAt ? <time dateTime={r.slaDueAt}>{formatDateTime(r.slaDueAt)}</time> : 'No target running'}</dd>
+        <dt>{dueLabelOf(r)}</dt>
+        <dd>
+          {r.slaDueAt ? <time dateTime={r.slaDueAt}>{formatDateTime(r.slaDueAt)}</time> : 'No target running'}
+          {(standing.breached || standing.warning) && (
+            <>
+              {' '}
+              <SlaMark breached={standing.breached} warning={standing.warning} />
+            </>
+          )}
+        </dd>
       </div>
       {r.cancellationReason && (
         <div>

@@ -7,7 +7,8 @@ import { useFilters, usePagedList, usePageTitle } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import { AutoCloseSetting } from '../requests/AutoCloseSetting.tsx';
 import { NewRequestForm } from '../requests/NewRequestForm.tsx';
-import { REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, requestKindLabel, requestStateColour, requestStateLabel, type RequestSummary } from '../requests/types.ts';
+import { REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, requestKindLabel, requestStateColour, requestStateLabel, type RequestListRow } from '../requests/types.ts';
+import { SlaMark } from '../incidents/bits.tsx';
 import { useSession } from '../session.tsx';
 
 const SORTS = {
@@ -18,7 +19,7 @@ const SORTS = {
 
 const STATES = { open: 'Open (not yet fulfilled)', ...REQUEST_STATE_LABELS };
 
-const COLUMNS: Column<RequestSummary>[] = [
+const COLUMNS: Column<RequestListRow>[] = [
   {
     head: 'Request',
     cell: (r) => (
@@ -41,7 +42,21 @@ const COLUMNS: Column<RequestSummary>[] = [
       </>
     ),
   },
-  { head: 'Due', cell: (r) => (r.slaDueAt ? <time dateTime={r.slaDueAt}>{formatDateTime(r.slaDueAt)}</time> : '—'), className: 'nowrap' },
+  {
+    head: 'SLA due',
+    cell: (r) => (
+      <>
+        {(r.slaBreached || r.slaWarning) && (
+          <>
+            <SlaMark breached={r.slaBreached} warning={r.slaWarning} />
+            <br />
+          </>
+        )}
+        {r.slaDueAt ? <time dateTime={r.slaDueAt}>{formatDateTime(r.slaDueAt)}</time> : '—'}
+      </>
+    ),
+    className: 'nowrap',
+  },
   { head: 'Raised', cell: (r) => <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>, className: 'nowrap' },
 ];
 
@@ -55,7 +70,7 @@ export function ServiceRequestsPage() {
   const desk = self?.scope === 'network';
   const filters = useFilters({ q: '', state: '', kind: '', organisation: '', sort: '-createdAt' });
   const [asking, setAsking] = useState(false);
-  const list = usePagedList<RequestSummary>('/service-requests', { ...filters.applied, limit: 50 });
+  const list = usePagedList<RequestListRow>('/service-requests', { ...filters.applied, limit: 50 });
   const heading = usePageTitle('Service requests');
 
   return (

@@ -26,6 +26,12 @@ export interface RequestSummary {
   version: number;
 }
 
+/** A list row: the request with its standing against its SLA targets, which only the list reads. */
+export interface RequestListRow extends RequestSummary {
+  slaBreached: boolean;
+  slaWarning: boolean;
+}
+
 export interface RequestTask {
   id: number;
   position: number;
@@ -60,6 +66,20 @@ export interface RequestClock {
   targetMs: number;
   elapsedBusinessMs: number;
   dueAt: string | null;
+  breachedAt: string | null;
+}
+
+/** A request's standing against its SLA targets, read from its clocks as the list reads it from the server. */
+export function slaStandingOf(clocks: RequestClock[]): { breached: boolean; warning: boolean } {
+  const sla = clocks.filter((c) => c.kind === 'sla');
+  const breached = sla.some((c) => c.state === 'breached' || c.breachedAt !== null);
+  return { breached, warning: !breached && sla.some((c) => c.state === 'warning') };
+}
+
+/** Which of its SLA targets the request's next due time (`slaDueAt`) is: its response, or its fulfilment. */
+export function dueLabelOf(r: { slaDueAt: string | null; clocks: RequestClock[] }): string {
+  const next = r.slaDueAt === null ? undefined : r.clocks.find((c) => c.kind === 'sla' && c.dueAt !== null && Date.parse(c.dueAt) === Date.parse(r.slaDueAt!));
+  return next?.metric === 'response' ? 'Response due' : next ? 'Fulfilment due' : 'Due';
 }
 
 export interface ServiceRequest extends RequestSummary {
