@@ -8,7 +8,7 @@ import { runLoad, type LoadOptions } from '../lib/load.ts';
 import { serveWorker } from '../lib/worker.ts';
 import { SEARCH_SAMPLE, searchShape } from '../../src/domain/search-shape.ts';
 import {
-  baselineIncident, baselineIncidentRows, CLOCK_TERMS, INSERT_INCIDENT, INSERT_INCIDENT_JOURNAL, INSERT_INCIDENT_ROWS, READ_INCIDENT, readId, SEARCH_INCIDENTS,
+  baselineIncident, baselineIncidentRows, CLOCK_TERMS, INSERT_INCIDENT, INSERT_INCIDENT_JOURNAL, INSERT_INCIDENT_ROWS, READ_INCIDENT, readId, SEARCH_INCIDENTS, EXCLUDES_A_WORD,
   type ClockTermsRow,
 } from './workload.ts';
 
@@ -35,9 +35,12 @@ async function search(query: Query, text: string): Promise<void> {
     await query(SEARCH_INCIDENTS.number, [text.trim().toUpperCase()]);
     return;
   }
-  const { rows } = await query(SEARCH_INCIDENTS.sample, [text, SEARCH_SAMPLE]);
-  const { hits, incidents } = rows[0] as { hits: number; incidents: number };
-  await query(searchShape(hits, SEARCH_SAMPLE, incidents, 51) === 'walk' ? SEARCH_INCIDENTS.walk : SEARCH_INCIDENTS.index, [text]);
+  const excludes = EXCLUDES_A_WORD.test(text);
+  const { rows } = await query(SEARCH_INCIDENTS.sample(excludes), [text, SEARCH_SAMPLE]);
+  const { hits, incidents, sites } = rows[0] as { hits: number; incidents: number; sites: string[] };
+  const shape = searchShape(hits, SEARCH_SAMPLE, incidents, 51) === 'walk' ? SEARCH_INCIDENTS.walk : SEARCH_INCIDENTS.index;
+  const named = sites.map(Number);
+  await query(shape(excludes, named.length > 0), named.length > 0 ? [text, named] : [text]);
 }
 
 serveWorker({

@@ -121,30 +121,55 @@ export const READ_INCIDENT = `select ${QUEUE_COLUMNS},
   where incident.id = $1`;
 
 const QUERY = `websearch_to_tsquery('english', $1)`;
-const ROW_BY_ROW = `(ts_match_vq(incident.search, ${QUERY}) or ts_match_vq(incident.notes_search, ${QUERY}))`;
 const NEWEST_FIRST = `order by incident.id desc, incident.id desc
   limit 51`;
+/** What the queue shows of each row's SLA (src/modules/service-levels/queries.ts, `slaStandingOf`), for the page's rows. */
+const BREACHED = `(s.breached_at is not null or s.state = 'breached' or (s.stopped_at is null and s.due_at < now()))`;
+const SLA_STANDING = `(select jsonb_build_object('breached', coalesce(bool_or(${BREACHED}), false),
+      'warning', coalesce(bool_or(s.stopped_at is null and (s.warned_at is not null or s.warn_at <= now()) and not ${BREACHED}), false),
+      'responseDueAt', min(s.due_at) filter (where s.metric = 'response' and s.stopped_at is null))
+    from sla_clock as s where s.record_type = 'incident' and s.record_id = incident.id and s.kind = 'sla') as sla_standing`;
+const SEARCH_SELECT = `select ${QUEUE_COLUMNS}, ${SLA_STANDING}
+  ${FROM_INCIDENT}`;
+
+/** A word the search leaves out ("-cabinet"), as n3sp spots it. */
+export const EXCLUDES_A_WORD = /(^|\s)-[^\s-]/;
 
 /**
  * The queue's full-text search as n3sp runs it for the desk (first page of 50, newest first), by
- * hand: an incident number is looked up; otherwise the words are tried on the newest incidents
- * (\`sample\`) and, as src/domain/search-shape.ts decides from that, the page is found by walking
- * the queue's order (\`walk\`) or from the full-text indexes (\`index\`).
+ * hand (src/modules/incidents/queries.ts, `matchesSearch`): an incident number is looked up;
+ * otherwise the words are tried on the newest incidents, with the sites whose names hold them, in
+ * one statement (\`sample\`) and, as src/domain/search-shape.ts decides from that, the page is
+ * found by walking the queue's order (\`walk\`) or from the full-text indexes (\`index\`), the sites'
+ * incidents ($2) as one more alternative. A search that leaves a word out is tried again on the
+ * incident's words and notes as one, and looks for no site.
  */
 export const SEARCH_INCIDENTS = {
-  number: `${QUEUE_SELECT}
+  number: `${SEARCH_SELECT}
   where incident.number = $1
   ${NEWEST_FIRST}`,
-  sample: `select count(*) filter (where newest.hit)::int as hits,
-      (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents
-    from (select ${ROW_BY_ROW} as hit from incident order by incident.id desc limit $2) as newest`,
-  walk: `${QUEUE_SELECT}
-  where ${ROW_BY_ROW}
+  sample: (excludes: boolean) => `with named as materialized (
+      ${excludes ? 'select null::bigint as id where false' : `select site.id from site where to_tsvector('english', site.name) @@ ${QUERY}`})
+    select count(*) filter (where newest.hit)::int as hits,
+      (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents,
+      array(select named.id from named) as sites
+    from (select ${rowByRow(excludes, 'or incident.site_id in (select named.id from named)')} as hit from incident order by incident.id desc limit $2) as newest`,
+  walk: (excludes: boolean, sites: boolean) => `${SEARCH_SELECT}
+  where ${rowByRow(excludes, sites ? 'or incident.site_id = any($2::bigint[])' : '')}
   ${NEWEST_FIRST}`,
-  index: `${QUEUE_SELECT}
-  where incident.id = any(array(select m.id from incident as m where m.search @@ ${QUERY} or m.notes_search @@ ${QUERY}))
+  index: (excludes: boolean, sites: boolean) => `${SEARCH_SELECT}
+  where incident.id = any(array(select m.id from incident as m
+    where (m.search @@ ${QUERY} or m.notes_search @@ ${QUERY} ${sites ? 'or m.site_id = any($2::bigint[])' : ''}) ${whole(excludes, 'm')}))
   ${NEWEST_FIRST}`,
 };
+
+function whole(excludes: boolean, alias: string): string {
+  return excludes ? `and ts_match_vq(${alias}.search || ${alias}.notes_search, ${QUERY})` : '';
+}
+
+function rowByRow(excludes: boolean, atSite: string): string {
+  return `((ts_match_vq(incident.search, ${QUERY}) or ts_match_vq(incident.notes_search, ${QUERY}) ${atSite}) ${whole(excludes, 'incident')})`;
+}
 
 // --- The same rows by hand ------------------------------------------------------------------
 // What n3sp writes when it logs an incident, as few round trips as the rows allow, straight

@@ -127,8 +127,9 @@ describe('search finds every match, newest first, whichever way it looks', () =>
 
 describe("a site's name finds its incidents", () => {
   let place: string;
-  const made: { atSite: number[]; mentioning: number[] } = { atSite: [], mentioning: [] };
+  const made: { atSite: number[]; mentioning: number[]; printers: number[] } = { atSite: [], mentioning: [], printers: [] };
   let otherPractice: { id: number };
+  let room: string;
 
   before(async () => {
     place = uniqueWord('Zqmoor');
@@ -139,7 +140,8 @@ describe("a site's name finds its incidents", () => {
     for (let i = 0; i < 3; i++) made.atSite.push((await logIncident({ title: `Slow connection in the afternoons ${i}` }, surgery)).id);
     // Its name in an incident's own words, at another site: found by its words, as before.
     made.mentioning.push((await logIncident({ title: `Line to ${place} cut by roadworks` }, otherPractice)).id);
-    for (let i = 0; i < 3; i++) await logIncident({ title: 'Printer offline in the dispensary' });
+    room = uniqueWord('Zqdispensary');
+    for (let i = 0; i < 3; i++) made.printers.push((await logIncident({ title: `Printer offline in the ${room}` })).id);
   });
 
   test('the desk finds the incidents logged at a site by its name, whatever their titles say, by either plan', async () => {
@@ -155,5 +157,18 @@ describe("a site's name finds its incidents", () => {
     assert.deepEqual(await searchAll(desk, `${place} printer`), [], 'a site named by one word and an incident by the other is no match');
     assert.deepEqual(await searchAll(customer, place, '&limit=1'), []);
     assert.deepEqual(await searchAll(customer, place), []);
+  });
+
+  test('a word left out leaves out every incident that holds it, in its notes or its own words, though its site’s name lacks the word', async () => {
+    const fault = uniqueWord('zqjitter');
+    const noted = await logIncident({ title: `Router ${fault} at reception` });
+    await addNote(noted.id, 'work_note', `Engineer found the ${room} cabinet flooded`);
+    assert.deepEqual(await searchAll(desk, fault), [noted.id]);
+    assert.deepEqual(await searchAll(desk, `${fault} -${room}`), [], 'its title holds the word searched for, its note the word left out');
+    assert.deepEqual(await searchAll(desk, `${fault} -${room}`, '&limit=1'), [], 'by a walk as well');
+    // Every site's name lacks the word: were names searched for it, every incident would match through its site.
+    const found = await searchAll(desk, `-${room}`);
+    assert.deepEqual(found.filter((id) => [...made.printers, noted.id].includes(id)), [], 'no incident that holds the word left out');
+    assert.ok(made.atSite.every((id) => found.includes(id)), 'the incidents without it are found');
   });
 });

@@ -7,8 +7,9 @@ import { JobWorker } from '../../src/core/jobs/worker.ts';
 
 /**
  * The request list marks each request whose customer-facing (SLA) targets are past their warning
- * point or breached, as the incident queue does (the service level module reads both alike). The
- * warning and breach jobs run by a worker told the time.
+ * point or breached, and says when its response falls due while it is unanswered, as the incident
+ * queue does (the service level module reads both alike). The warning and breach jobs run by a
+ * worker told the time.
  */
 
 const BASE = '/api/v1/service-requests';
@@ -26,6 +27,7 @@ interface Row {
   slaDueAt: string | null;
   slaBreached: boolean;
   slaWarning: boolean;
+  responseDueAt: string | null;
 }
 interface Clock {
   kind: string;
@@ -58,6 +60,7 @@ async function rowOf(api: ApiClient, number: string): Promise<Row | undefined> {
 }
 
 const clocksOf = async (id: number): Promise<Clock[]> => (await desk.get(`${BASE}/${id}`)).body.clocks;
+const slaResponse = (clocks: Clock[]) => clocks.find((c) => c.kind === 'sla' && c.metric === 'response')!;
 const firstSla = (clocks: Clock[]) =>
   clocks.filter((c) => c.kind === 'sla' && c.dueAt !== null && c.warnAt !== null).sort((x, y) => Date.parse(x.dueAt!) - Date.parse(y.dueAt!))[0]!;
 
@@ -83,6 +86,7 @@ test('a request past its warning point, then past its due time, is marked so in 
   assert.ok((await clocksOf(id)).some((c) => c.kind === 'sla' && c.breachedAt !== null), 'the breach job recorded the breach');
   const late = (await rowOf(desk, number))!;
   assert.deepEqual([late.slaWarning, late.slaBreached], [false, true]);
+  assert.equal(late.responseDueAt, slaResponse(await clocksOf(id)).dueAt, 'still unanswered: its response is still due, and late');
   const theirsLate = (await rowOf(elm, number))!;
   assert.deepEqual([theirsLate.slaWarning, theirsLate.slaBreached], [false, true]);
 });
@@ -92,4 +96,26 @@ test('a request whose clocks are far from their warning points is marked neither
   assert.equal(raised.status, 201, JSON.stringify(raised.body));
   const row = (await rowOf(desk, raised.body.number))!;
   assert.deepEqual([row.slaWarning, row.slaBreached], [false, false]);
+});
+
+test('an unanswered request says when its response falls due; answered, it no longer does', async () => {
+  const raised = await elm.post(BASE, { kind: 'access', organisationOdsCode: elmOds, access: { name: 'Practice manager', to: 'the portal' } });
+  assert.equal(raised.status, 201, JSON.stringify(raised.body));
+  const { id, number } = raised.body as { id: number; number: string };
+  const clocks = await clocksOf(id);
+  const response = slaResponse(clocks);
+  const fulfilment = clocks.find((c) => c.kind === 'sla' && c.metric === 'resolution')!;
+  assert.ok(response.dueAt && fulfilment.dueAt && Date.parse(response.dueAt) < Date.parse(fulfilment.dueAt), 'its response falls due before its fulfilment');
+
+  const fresh = (await rowOf(desk, number))!;
+  assert.deepEqual([fresh.responseDueAt, fresh.slaDueAt], [response.dueAt, response.dueAt], 'its response is the next target due');
+  assert.equal((await rowOf(elm, number))!.responseDueAt, response.dueAt, 'the customer sees it too');
+
+  // Access awaits approval; the approval answers it: the response clock stops, met.
+  const approver = (await clientAs(env, { roles: ['change_approver'] })).api;
+  const approved = await approver.post(`${BASE}/${id}/approve`, {});
+  assert.equal(approved.status, 200, JSON.stringify(approved.body));
+  assert.equal(slaResponse(await clocksOf(id)).state, 'met');
+  const answered = (await rowOf(desk, number))!;
+  assert.deepEqual([answered.responseDueAt, answered.slaDueAt, answered.slaBreached], [null, fulfilment.dueAt, false], 'its fulfilment is now the next target due');
 });

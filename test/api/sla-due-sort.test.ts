@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEnv, type TestEnv } from '../helpers/harness.ts';
-import { clientAs, makeOrganisation } from '../helpers/factories.ts';
+import { clientAs, makeOrganisation, uniqueCode } from '../helpers/factories.ts';
 import { makeSite } from '../helpers/network-fixtures.ts';
 import { makeTeam } from '../helpers/incident-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
@@ -11,19 +11,22 @@ import { migrationFiles } from '../../src/core/db/migrate.ts';
 /**
  * Sorting by SLA due (sort=slaDueAt) is by the next customer-facing target the record runs
  * towards, response or resolution: an unanswered P1 whose response falls due in 15 minutes leads
- * incidents whose resolution falls due before its own. `sla_due_at` keeps that instant on the row;
- * migration 0017 set it on the rows that existed before.
+ * incidents whose resolution falls due before its own. `sla_due_at` keeps that instant on the row,
+ * a business calendar edited under the clocks moves it too; migration 0017 set it on the rows that
+ * existed before.
  */
 
 let env: TestEnv;
 let desk: ApiClient;
 let approver: ApiClient;
+let admin: ApiClient;
 let team: { id: number };
 
 before(async () => {
   env = await testEnv();
   desk = (await clientAs(env, { roles: ['service_desk_agent'] })).api;
   approver = (await clientAs(env, { roles: ['change_approver'] })).api;
+  admin = (await clientAs(env, { roles: ['administrator'] })).api;
   team = await makeTeam(env);
 });
 after(() => env.close());
@@ -31,6 +34,7 @@ after(() => env.close());
 interface Clock {
   kind: string;
   metric: string;
+  calendar: string;
   dueAt: string | null;
 }
 /** An incident or a service request, as far as these tests read it. */
@@ -138,4 +142,94 @@ test('migration 0017 sets each open record’s sla_due_at to its next running SL
   assert.equal((await incident(paused.id)).slaDueAt, null, 'waiting on the customer: none runs, breached or not');
   assert.equal((await request(raised.id)).slaDueAt, dueOf(raised, 'response'));
   assert.deepEqual(await incidentQueue(ods), [waiting.number, answered.number, paused.number]);
+});
+
+// ---- a business calendar edited under running clocks ---------------------------------------------
+
+const HOUR = 3_600_000;
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
+
+/** A calendar of its own, open round the clock until the test edits it. */
+async function newCalendar(): Promise<string> {
+  const name = `due-${uniqueCode('').toLowerCase()}`;
+  const created = await admin.post('/api/v1/business-calendars', { name, hours: '24x7' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return name;
+}
+
+/** The organisation's own SLA for a record type: each priority's targets, in minutes, on a calendar. */
+async function defineSla(ods: string, recordType: 'incident' | 'service_request', calendar: string, targets: Array<{ priority: string; calendar?: string; responseMinutes?: number | null; resolutionMinutes: number }>) {
+  const code = uniqueCode('DUE');
+  const created = await admin.post('/api/v1/sla-definitions', { code, name: `Practice SLA ${code}`, kind: 'sla', recordType, organisationOdsCode: ods, calendar, targets });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return code;
+}
+
+/** Shuts the calendar from an hour ago for the next two days: its clocks' due times move two days on. */
+async function shutForTwoDays(name: string, version: number) {
+  const start = new Date(Date.now() - HOUR).toISOString();
+  const end = new Date(Date.now() + 48 * HOUR).toISOString();
+  const edited = await admin.patch(`/api/v1/business-calendars/${name}`, { closures: [{ kind: 'period', start, end, title: 'Practice closed' }] }, { 'if-match': `"${version}"` });
+  assert.equal(edited.status, 200, JSON.stringify(edited.body));
+}
+
+const clockOf = (record: Ticket, metric: 'response' | 'resolution') => record.clocks.find((c) => c.kind === 'sla' && c.metric === metric)!;
+
+describe('a business calendar edited under running clocks', () => {
+  test('the incidents and requests counting in it take their clocks’ new due times at once, and the queue sorts by them', async () => {
+    const { ods, site } = await practice();
+    const calendar = await newCalendar();
+    // P1 counts in the practice's calendar; the other priorities round the clock, and later.
+    await defineSla(ods, 'incident', calendar, PRIORITIES.map((priority) => (priority === 'P1' ? { priority, responseMinutes: 60, resolutionMinutes: 600 } : { priority, calendar: '24x7', responseMinutes: 120, resolutionMinutes: 1200 })));
+    await defineSla(ods, 'service_request', calendar, PRIORITIES.map((priority) => ({ priority, responseMinutes: 60, resolutionMinutes: 600 })));
+    const urgent = await logIncident(site.id);
+    const routine = await desk.post('/api/v1/incidents', { title: 'Slow printing', siteId: site.id, impact: 'low', urgency: 'low' });
+    assert.equal(routine.status, 201, JSON.stringify(routine.body));
+    assert.notEqual(routine.body.priority, 'P1');
+    const raised = await raiseRequest(ods);
+    assert.equal(clockOf(urgent, 'response').calendar, calendar);
+    assert.equal(clockOf(routine.body, 'response').calendar, '24x7');
+    assert.equal(urgent.slaDueAt, dueOf(urgent, 'response'));
+    assert.equal(raised.slaDueAt, dueOf(raised, 'response'));
+    assert.deepEqual(await incidentQueue(ods), [urgent.number, routine.body.number], 'the P1’s hour before the other’s two');
+
+    await shutForTwoDays(calendar, 1);
+
+    const movedIncident = await incident(urgent.id);
+    assert.ok(Date.parse(dueOf(movedIncident, 'response')) > Date.parse(dueOf(urgent, 'response')) + 47 * HOUR, 'its response moved past the closure');
+    assert.equal(movedIncident.slaDueAt, dueOf(movedIncident, 'response'), 'the row keeps the moved response’s due time');
+    assert.equal(movedIncident.version, urgent.version, 'the incident itself did not change');
+    assert.equal((await incident(routine.body.id)).slaDueAt, routine.body.slaDueAt, 'one counting round the clock keeps its own');
+    assert.deepEqual(await incidentQueue(ods), [routine.body.number, urgent.number], 'the P1 now falls due after the other');
+
+    const movedRequest = await request(raised.id);
+    assert.ok(Date.parse(dueOf(movedRequest, 'response')) > Date.parse(dueOf(raised, 'response')) + 47 * HOUR);
+    assert.equal(movedRequest.slaDueAt, dueOf(movedRequest, 'response'));
+    assert.equal(movedRequest.version, raised.version);
+  });
+
+  test('a request whose clocks count in two calendars takes the earlier of them: the one on the calendar not edited, once the other moves past it', async () => {
+    const { ods } = await practice();
+    const calendar = await newCalendar();
+    // No response target at first: the request's only clock is its fulfilment, round the clock.
+    const code = await defineSla(ods, 'service_request', '24x7', PRIORITIES.map((priority) => ({ priority, resolutionMinutes: 600 })));
+    const raised = await raiseRequest(ods);
+    assert.deepEqual(raised.clocks.filter((c) => c.kind === 'sla').map((c) => c.metric), ['resolution']);
+    // A response target on the practice's calendar: the request gets its response clock there when it next moves.
+    const edited = await admin.patch(`/api/v1/sla-definitions/${code}`, { targets: PRIORITIES.map((priority) => ({ priority, calendar, responseMinutes: 60, resolutionMinutes: 600 })) }, { 'if-match': '"1"' });
+    assert.equal(edited.status, 200, JSON.stringify(edited.body));
+    const assigned = await desk.patch(`/api/v1/service-requests/${raised.id}`, { teamId: team.id }, { 'if-match': `"${raised.version}"` });
+    assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+    const before = await request(raised.id);
+    assert.deepEqual([clockOf(before, 'response').calendar, clockOf(before, 'resolution').calendar], [calendar, '24x7']);
+    assert.equal(before.slaDueAt, dueOf(before, 'response'), 'its response, an hour off, before its fulfilment');
+
+    await shutForTwoDays(calendar, 1);
+
+    const after = await request(raised.id);
+    assert.ok(Date.parse(dueOf(after, 'response')) > Date.parse(dueOf(before, 'response')) + 47 * HOUR, 'its response moved past the closure');
+    assert.equal(dueOf(after, 'resolution'), dueOf(before, 'resolution'), 'its fulfilment counts round the clock, as before');
+    assert.equal(after.slaDueAt, dueOf(after, 'resolution'), 'the fulfilment is now its next target');
+    assert.equal(after.version, before.version);
+  });
 });

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Insertable, type QueryCreator, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type Insertable, type QueryCreator, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { IncidentCiTable, IncidentTable, Tables } from '../../core/db/tables.ts';
 import type { Db } from '../../core/db/database.ts';
 import type { Tx } from '../../core/journal/journal.ts';
@@ -122,20 +122,14 @@ export async function lockIncident(tx: Tx, scope: Scope, id: number): Promise<In
 const SLA_BREACHED = slaBreachedWhere('incident', 'incident.id');
 
 /**
- * What the queue shows of the incident's service levels beside its next due time
- * (`sla_due_at`): whether an SLA target is breached or past its warning point, and while the
- * incident is unanswered, when its SLA response target falls due (the running clock's cached due
- * instant; null while paused short of it). Read for the page's rows only, after the sort and the
- * limit, each an aggregate over the incident's own clocks.
+ * What the queue shows of the incident's service levels beside its next due time (`sla_due_at`):
+ * whether an SLA target is breached or past its warning point, and while the incident is
+ * unanswered, when its SLA response target falls due. The service level module's standing, shared
+ * with service requests: one aggregate over the incident's own clocks, read for the page's rows only.
  */
-const SLA_STANDING = [
-  slaStandingOf('incident', 'incident.id').as('sla_standing'),
-  sql<Date | null>`(select min(response.due_at) from sla_clock as response
-    where response.record_type = 'incident' and response.record_id = incident.id and response.kind = 'sla'
-      and response.metric = 'response' and response.stopped_at is null)`.as('response_due_at'),
-] as const;
+const SLA_STANDING = slaStandingOf('incident', 'incident.id').as('sla_standing');
 
-export type IncidentQueueRow = IncidentSummaryRow & { sla_standing: SlaStanding; response_due_at: Date | null };
+export type IncidentQueueRow = IncidentSummaryRow & { sla_standing: SlaStanding };
 
 const SORTS = {
   columns: { number: 'incident.id', createdAt: 'incident.created_at', updatedAt: 'incident.updated_at', slaDueAt: 'incident.sla_due_at' },
@@ -196,30 +190,39 @@ const NUMBER_DIGITS = /^\d{1,7}$/;
 async function matchesSearch(db: Db, text: string, seesWorkNotes: boolean, page: number): Promise<Expression<SqlBool>> {
   const query = sql`websearch_to_tsquery('english', ${text})`;
   const notes = seesWorkNotes ? 'notes_search' : 'public_notes_search';
-  // The sites the words name, found first in their own index: their incidents match as well, by
-  // site id, so no incident is joined to its site. Scope is not needed here: the queue's own scope
-  // decides which incidents are seen, and a site id reveals nothing by itself.
-  const sites = await sitesNamed(db, text);
-  const atSite = (alias: string) => (sites.length > 0 ? sql`or ${sql.ref(`${alias}.site_id`)} = any(${sites}::bigint[])` : sql``);
+  const vectors = (alias: string) => [sql.ref(`${alias}.search`), sql.ref(`${alias}.${notes}`)] as const;
+  // A word left out ("router -cabinet") must be missing from the incident's own words and from its
+  // notes alike, where each vector alone lacks what the other holds: such a search is tried again
+  // on the two as one. (For any other search a match in either is a match in both together.)
+  const excludes = EXCLUDES_A_WORD.test(text);
+  const whole = (alias: string) => (excludes ? sql`and ts_match_vq(${vectors(alias)[0]} || ${vectors(alias)[1]}, ${query})` : sql``);
   // ts_match_vq is the function behind @@: the same test, but no index serves it and the planner
   // takes it to match a third of the rows, so it walks the queue's order and stops at the page.
-  const rowByRow = sql<SqlBool>`(ts_match_vq(incident.search, ${query}) or ts_match_vq(${sql.ref(`incident.${notes}`)}, ${query}) ${atSite('incident')})`;
-  const sample = await sql<{ hits: number; incidents: number }>`select count(*) filter (where newest.hit)::int as hits,
-      (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents
-    from (select ${rowByRow} as hit from incident order by incident.id desc limit ${SEARCH_SAMPLE}) as newest`.execute(db);
+  const rowByRow = (atSite: RawBuilder<unknown>) =>
+    sql<SqlBool>`((ts_match_vq(incident.search, ${query}) or ts_match_vq(${vectors('incident')[1]}, ${query}) ${atSite}) ${whole('incident')})`;
+  // The sites the words name are found in the same statement, in their own index
+  // (site_name_search_idx): their incidents match as well, by site id, so no incident is joined to
+  // its site. Scope is not needed here: the queue's own scope decides which incidents are seen,
+  // and a site id reveals nothing by itself. A search that leaves a word out looks at the
+  // incidents' own words only: nearly every site's name lacks the word, so every incident would match.
+  const named = excludes ? sql`select null::bigint as id where false` : sql`select site.id from site where to_tsvector('english', site.name) @@ ${query}`;
+  const sample = await sql<{ hits: number; incidents: number; sites: Array<number | string> }>`with named as materialized (${named})
+    select count(*) filter (where newest.hit)::int as hits,
+      (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents,
+      array(select named.id from named) as sites
+    from (select ${rowByRow(sql`or incident.site_id in (select named.id from named)`)} as hit from incident order by incident.id desc limit ${SEARCH_SAMPLE}) as newest`.execute(db);
   const { hits, incidents } = sample.rows[0]!;
-  if (searchShape(hits, SEARCH_SAMPLE, incidents, page) === 'walk') return rowByRow;
+  const sites = sample.rows[0]!.sites.map(Number);
+  const atSite = (alias: string) => (sites.length > 0 ? sql`or ${sql.ref(`${alias}.site_id`)} = any(${sites}::bigint[])` : sql``);
+  if (searchShape(hits, SEARCH_SAMPLE, incidents, page) === 'walk') return rowByRow(atSite('incident'));
   // An array from a subquery is computed once, before the outer scan, so the planner cannot turn
   // it back into a walk; the primary key then yields the matches in the queue's order.
   return sql<SqlBool>`incident.id = any(array(select m.id from incident as m
-    where m.search @@ ${query} or ${sql.ref(`m.${notes}`)} @@ ${query} ${atSite('m')}))`;
+    where (m.search @@ ${query} or ${vectors('m')[1]} @@ ${query} ${atSite('m')}) ${whole('m')}))`;
 }
 
-/** The ids of the sites whose names hold the words (site_name_search_idx, migration 0018). */
-async function sitesNamed(db: Db, text: string): Promise<number[]> {
-  const found = await sql<{ id: number }>`select id from site where to_tsvector('english', name) @@ websearch_to_tsquery('english', ${text})`.execute(db);
-  return found.rows.map((r) => Number(r.id));
-}
+/** A word the search leaves out, in websearch_to_tsquery's syntax: "-cabinet". */
+const EXCLUDES_A_WORD = /(^|\s)-[^\s-]/;
 
 /** A note's words join its incident's search vectors (the customer's too, when it is theirs to read). */
 export async function indexNotes(tx: Tx, incidentIds: number[], body: string, customerVisible: boolean): Promise<void> {

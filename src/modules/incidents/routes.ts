@@ -73,11 +73,7 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     handler: async (request) => {
       const principal = principalOf(request);
       // The SLA standing read beside each row is the service level module's, shared with service requests.
-      return mapPage(await listIncidents(ctx.db, principal.scope, principal.userId, request.query), (row) => ({
-        ...presentSummary(row),
-        ...presentSlaStanding(row.sla_standing),
-        responseDueAt: row.response_due_at?.toISOString() ?? null,
-      }));
+      return mapPage(await listIncidents(ctx.db, principal.scope, principal.userId, request.query), (row) => ({ ...presentSummary(row), ...presentSlaStanding(row.sla_standing) }));
     },
   });
 

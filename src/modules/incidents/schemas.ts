@@ -57,7 +57,6 @@ export const IncidentSummarySchema = Type.Object(
   {
     ...IncidentFields,
     ...SlaStandingFields,
-    responseDueAt: Nullable(Type.String({ format: 'date-time', description: 'When its SLA response target falls due, while it awaits its first response (in the past once late); null once answered' })),
   },
   { $id: 'IncidentSummary' },
 );

@@ -20,7 +20,7 @@ import {
   type IncidentState,
   type Party,
 } from '../../domain/incident-lifecycle.ts';
-import { alarmSentence, clockViewsOf, planClocks, recordClockEvent, subjectChanged, type ClockSubject, type ClockSummary, type ClockView } from '../service-levels/clocks.ts';
+import { alarmSentence, clockViewsOf, planClocks, recordClockEvent, slaDueAtOf, subjectChanged, type ClockSubject, type ClockSummary, type ClockView } from '../service-levels/clocks.ts';
 import { notify, type NotificationEvent, type Recipient } from '../notifications/notify.ts';
 import { alarmRecipients } from '../notifications/queries.ts';
 import {
@@ -257,7 +257,7 @@ async function applyChange(tx: Tx, ctx: AppContext, before: IncidentRow, change:
   const summary = await moveClocks(tx, ctx, before, c, change.move, now);
   await tx
     .updateTable('incident')
-    .set({ ...c, ...(summary ? { sla_due_at: summary.nextDueAt ?? 'infinity' } : {}), updated_at: now, version: before.version + 1 })
+    .set({ ...c, ...(summary ? { sla_due_at: slaDueAtOf(summary) } : {}), updated_at: now, version: before.version + 1 })
     .where('id', '=', before.id)
     .execute();
   const after = (await findIncidentDetail(tx, { kind: 'network' }, before.id))!;
@@ -701,7 +701,7 @@ export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, i
     // Answered, its response no longer falls due: the row's due time moves on to the next target.
     const at = clock.now();
     const clocks = respondedNow ? await recordClockEvent(tx, ctx, subjectOf(before), 'responded', at) : null;
-    await tx.updateTable('incident').set({ updated_at: at, version: before.version + 1, ...(respondedNow ? { responded_at: at } : {}), ...(clocks ? { sla_due_at: clocks.nextDueAt ?? 'infinity' } : {}) }).where('id', '=', before.id).execute();
+    await tx.updateTable('incident').set({ updated_at: at, version: before.version + 1, ...(respondedNow ? { responded_at: at } : {}), ...(clocks ? { sla_due_at: slaDueAtOf(clocks) } : {}) }).where('id', '=', before.id).execute();
     await ctx.journal.record(tx, actorOf(principal), {
       action: kind === 'work_note' ? 'work_note' : 'note',
       entityType: ENTITY,
@@ -842,7 +842,7 @@ async function respondAll(tx: Tx, ctx: AppContext, rows: IncidentRow[], at: Date
  * stamped as responded with their next due time (the rest keep theirs).
  */
 async function touchAnswered(tx: Tx, ids: number[], answered: Map<number, ClockSummary>, at: Date): Promise<void> {
-  const dues = [...answered].map(([id, s]) => ({ id, due: s.nextDueAt?.toISOString() ?? 'infinity' }));
+  const dues = [...answered].map(([id, s]) => ({ id, due: slaDueAtOf(s) }));
   await tx
     .updateTable('incident')
     .set((eb) => ({

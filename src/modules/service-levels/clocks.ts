@@ -11,7 +11,12 @@ export { clocksJsonOf, clockWritesFor, slaBreachedWhere, slaStandingOf, type Clo
 import type { SlaStanding } from './queries.ts';
 
 /** A list row's standing against its SLA (`slaStandingOf`) as the API gives it (`SlaStandingFields`). */
-export const presentSlaStanding = (standing: SlaStanding) => ({ slaBreached: standing.breached, slaWarning: standing.warning });
+export const presentSlaStanding = (standing: SlaStanding) => ({
+  slaBreached: standing.breached,
+  slaWarning: standing.warning,
+  // jsonb gives the instant as text in the session's time zone: the API's is ISO 8601 in UTC.
+  responseDueAt: standing.responseDueAt === null ? null : new Date(standing.responseDueAt).toISOString(),
+});
 
 /**
  * The service level clocks on a record: the contract between the records' owners (incidents,
@@ -146,6 +151,9 @@ export const clockAlarms = {
     return alarmListeners.get(recordType);
   },
 };
+
+/** What a record keeps of its summary in `sla_due_at`: the next due instant, or 'infinity' (last in the sort) while none runs. */
+export const slaDueAtOf = (summary: ClockSummary): Date | 'infinity' => summary.nextDueAt ?? 'infinity';
 
 /**
  * A warning or breach as a sentence for an e-mail: which target, and when it falls due or was

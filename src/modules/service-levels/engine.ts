@@ -15,10 +15,10 @@ import { CLOCK_METRICS, chooseDefinitions, DEFINITION_KIND_NAMES, DEFINITION_KIN
 import { londonTime } from '../../domain/london-time.ts';
 import { bankHolidays, useBankHolidaysOf } from './holidays.ts';
 import {
-  clockTerms, findSubject, insertClocks, insertSubjectAndClocks, timerValues, lockClockForJob, lockClocksOfRecord, lockRunningClocksOnCalendar, lockSubject,
+  clockTerms, findSubject, insertClocks, insertSubjectAndClocks, timerValues, lockClockForJob, lockClocksOfRecord, lockClocksOfRecordsOnCalendar, lockRecords, lockSubject, keepDueTimes, recordsCountingOnCalendar,
   type ClockCalendar, type ClockDefinition, type ClockRow, type ClockTerms, type ClockWriteValues, type NewClock, type NewTimer, type SubjectRow,
 } from './queries.ts';
-import { clockAlarms, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
+import { clockAlarms, slaDueAtOf, type ClockRecordType, type ClockSubject, type ClockSummary, type ClockView, type RecordEvent } from './clocks.ts';
 
 /**
  * The persisted clocks: which clocks a record has (chosen from the definitions), what the record's
@@ -418,13 +418,34 @@ export async function changeSubject(tx: Tx, ctx: AppContext, after: ClockSubject
 /**
  * A calendar was edited: every clock counting in it (running or paused) counts in the new version
  * from `at`, recorded as a calendarChanged event carrying the new snapshot, and its jobs move.
- * Returns how many clocks moved.
+ * Each record whose clocks moved then has its summary, over all its clocks (some may count in
+ * other calendars), kept on its row (`sla_due_at`), as a change to the record keeps it. The
+ * records are locked first, then every clock of theirs: the order a change to a record takes
+ * them in. Returns how many clocks moved.
  */
-export async function moveClocksToCalendar(tx: Tx, calendar: ClockCalendar, at: Date): Promise<number> {
-  const clocks = (await lockRunningClocksOnCalendar(tx, calendar.id)).map(toClock);
+export async function moveClocksToCalendar(tx: Tx, ctx: AppContext, calendar: ClockCalendar, at: Date): Promise<number> {
+  useBankHolidaysOf(ctx.config);
+  const t = at.getTime();
+  const records = await recordsCountingOnCalendar(tx, calendar.id);
+  for (const recordType of new Set(records.map((r) => r.recordType))) {
+    await lockRecords(tx, recordType, records.filter((r) => r.recordType === recordType).map((r) => r.recordId));
+  }
+  const clocks = (await lockClocksOfRecordsOnCalendar(tx, calendar.id)).map(toClock);
   const snapshot = snapshotOf(calendar);
-  for (const clock of clocks) await save(tx, clock, { ...clock.stored, events: changeCalendar(clock.stored.events, at.getTime(), snapshot) }, at.getTime());
-  return clocks.length;
+  const moving = clocks.filter((c) => c.row.calendar_id === calendar.id && c.row.stopped_at === null);
+  for (const clock of moving) await save(tx, clock, { ...clock.stored, events: changeCalendar(clock.stored.events, t, snapshot) }, t);
+  const ofRecord = new Map<string, Clock[]>();
+  for (const c of clocks) {
+    const key = `${c.row.record_type}:${c.row.record_id}`;
+    ofRecord.set(key, [...(ofRecord.get(key) ?? []), c]);
+  }
+  for (const recordType of new Set(records.map((r) => r.recordType))) {
+    const dues = records
+      .filter((r) => r.recordType === recordType)
+      .map((r) => ({ id: r.recordId, due: slaDueAtOf(summaryOf(ofRecord.get(`${recordType}:${r.recordId}`) ?? [], t)) }));
+    await keepDueTimes(tx, recordType, dues);
+  }
+  return moving.length;
 }
 
 // ---- reading clocks -----------------------------------------------------------------------------

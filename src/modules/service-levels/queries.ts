@@ -184,9 +184,64 @@ export function lockClocksOfRecord(tx: Tx, recordType: string, recordId: number)
   return tx.selectFrom('sla_clock').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).orderBy('id').forUpdate().execute();
 }
 
-/** Clocks still running or paused in a calendar, locked in id order. */
-export function lockRunningClocksOnCalendar(tx: Tx, calendarId: number): Promise<ClockRow[]> {
-  return tx.selectFrom('sla_clock').selectAll().where('calendar_id', '=', calendarId).where('stopped_at', 'is', null).orderBy('id').forUpdate().execute();
+/** The records with a clock still running or paused in a calendar, by type and id (not locked). */
+export async function recordsCountingOnCalendar(db: Db | Tx, calendarId: number): Promise<Array<{ recordType: ClockRecordType; recordId: number }>> {
+  const rows = await db
+    .selectFrom('sla_clock')
+    .select(['record_type', 'record_id'])
+    .distinct()
+    .where('calendar_id', '=', calendarId)
+    .where('stopped_at', 'is', null)
+    .orderBy('record_type')
+    .orderBy('record_id')
+    .execute();
+  return rows.map((r) => ({ recordType: r.record_type as ClockRecordType, recordId: r.record_id }));
+}
+
+/**
+ * The records' own rows, locked in id order: a change to a record locks its row before its clocks,
+ * so anything else that moves a record's clocks takes them in that order too. A record type's
+ * table is named after it (`incident`, `service_request`), with its copy of the clocks' summary in
+ * `sla_due_at` (ClockSummary).
+ */
+export async function lockRecords(tx: Tx, recordType: ClockRecordType, ids: number[]): Promise<void> {
+  await sql`select id from ${sql.table(recordType)} where id = any(${ids}::bigint[]) order by id for update`.execute(tx);
+}
+
+/**
+ * Each record's copy of its next due time (`sla_due_at`), in one statement, after its clocks moved
+ * without the record changing (its version and journal stay as they are). Rows whose due time
+ * stands are not written.
+ */
+export async function keepDueTimes(tx: Tx, recordType: ClockRecordType, dues: Array<{ id: number; due: Date | 'infinity' }>): Promise<void> {
+  await sql`update ${sql.table(recordType)} as record set sla_due_at = d.due
+    from jsonb_to_recordset(${JSON.stringify(dues)}::jsonb) as d(id bigint, due timestamptz)
+    where record.id = d.id and record.sla_due_at is distinct from d.due`.execute(tx);
+}
+
+/**
+ * Every clock of the records with a clock still running or paused in a calendar — those on other
+ * calendars too, since a record's next due time is taken over all its clocks — locked in id order
+ * in one statement (the order every writer locks clocks in, so two never deadlock).
+ */
+export function lockClocksOfRecordsOnCalendar(tx: Tx, calendarId: number): Promise<ClockRow[]> {
+  return tx
+    .selectFrom('sla_clock')
+    .selectAll()
+    .where(({ eb, refTuple, selectFrom }) =>
+      eb(
+        refTuple('record_type', 'record_id'),
+        'in',
+        selectFrom('sla_clock as counting')
+          .select(['counting.record_type', 'counting.record_id'])
+          .where('counting.calendar_id', '=', calendarId)
+          .where('counting.stopped_at', 'is', null)
+          .$asTuple('record_type', 'record_id'),
+      ),
+    )
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 /**
@@ -426,10 +481,15 @@ const slaClocksOf = (recordType: ClockRecordType, recordId: string, alias: strin
 export const slaBreachedWhere = (recordType: ClockRecordType, recordId: string) =>
   sql<SqlBool>`exists (select 1 from ${slaClocksOf(recordType, recordId, 'breach')} and ${CLOCK_BREACHED('breach')})`;
 
-/** What a list row shows of its record's SLA: whether a target is breached, and whether one is past its warning point without being breached. */
+/**
+ * What a list row shows of its record's SLA: whether a target is breached, whether one is past its
+ * warning point without being breached, and when its SLA response target falls due while it runs.
+ */
 export interface SlaStanding {
   breached: boolean;
   warning: boolean;
+  /** The earliest due instant of its running SLA response clocks, as jsonb gives it (text); null once answered, or none runs. */
+  responseDueAt: string | null;
 }
 
 /**
@@ -437,7 +497,10 @@ export interface SlaStanding {
  * aggregate over the record's own SLA clocks. A subquery in the select list is read for the page's
  * rows only, after the sort and the limit (an EXISTS here might be planned as a hash of every
  * clock). Incidents and service requests read it alike; `presentSlaStanding` gives it its API shape.
+ * The response is due at its running clock's cached due instant (null while paused short of it);
+ * a response clock stops when the record is answered, resolved or cancelled.
  */
 export const slaStandingOf = (recordType: ClockRecordType, recordId: string) =>
-  sql<SlaStanding>`(select jsonb_build_object('breached', coalesce(bool_or(${CLOCK_BREACHED('standing')}), false), 'warning', coalesce(bool_or(${CLOCK_WARNING('standing')}), false))
+  sql<SlaStanding>`(select jsonb_build_object('breached', coalesce(bool_or(${CLOCK_BREACHED('standing')}), false), 'warning', coalesce(bool_or(${CLOCK_WARNING('standing')}), false),
+      'responseDueAt', min(standing.due_at) filter (where standing.metric = 'response' and standing.stopped_at is null))
     from ${slaClocksOf(recordType, recordId, 'standing')})`;

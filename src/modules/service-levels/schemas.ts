@@ -191,12 +191,21 @@ export const ClockSchema = Type.Object(
   { $id: 'ServiceLevelClock' },
 );
 
-/** A list row's standing against its customer-facing (SLA) targets: the same two marks on incidents and service requests. */
+/**
+ * A list row's standing against its customer-facing (SLA) targets, the same on incidents and
+ * service requests: its two marks, and which target its next due time is (`responseDueAt`).
+ */
 export const SlaStandingFields = {
   slaBreached: Type.Boolean({ description: 'Whether any of its SLA targets (response, or resolution or fulfilment) is breached; a breach stays one once the clock stops' }),
   slaWarning: Type.Boolean({
     description: 'Whether one of its SLA clocks still counting has passed its warning point (the warning fraction of its target, 75% by default, used) without being breached: its warning was recorded, or its warning time has passed',
   }),
+  responseDueAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'When its SLA response target falls due, while it awaits its first response (in the past once late); null once answered (or resolved, fulfilled, cancelled) and while its response clock is paused short of its target. Equal to `slaDueAt` when the response is the next target due',
+    }),
+  ),
 };
 
 export const ClockListQuery = PageQuery(['id'] as const, {

@@ -138,7 +138,7 @@ export async function updateCalendar(ctx: AppContext, principal: Principal, name
       .execute();
     const after = (await findCalendar(tx, name))!;
     await ctx.journal.recordUpdate(tx, actorOf(principal), { entityType: 'business_calendar', entityId: before.id, before: presentCalendar(before), after: presentCalendar(after), fields: CALENDAR_FIELDS });
-    const moved = await moveClocksToCalendar(tx, after, at);
+    const moved = await moveClocksToCalendar(tx, ctx, after, at);
     if (moved > 0) {
       await ctx.journal.record(tx, actorOf(principal), {
         action: 'sla_clocks_recalculated',

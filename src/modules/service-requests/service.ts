@@ -27,7 +27,7 @@ import {
 } from '../../domain/request-lifecycle.ts';
 import type { ConnectionState } from '../../domain/connection-lifecycle.ts';
 import { checkMove } from '../../domain/connection-changes.ts';
-import { alarmSentence, clockAlarms, clocksOf, startClocks, subjectChanged, type ClockSubject, type ClockSummary, type ClockView } from '../service-levels/clocks.ts';
+import { alarmSentence, clockAlarms, clocksOf, slaDueAtOf, startClocks, subjectChanged, type ClockSubject, type ClockSummary, type ClockView } from '../service-levels/clocks.ts';
 import { notify, type NotificationEvent, type Recipient } from '../notifications/notify.ts';
 import { alarmRecipients } from '../notifications/queries.ts';
 import { requestConnection } from '../connections/service.ts';
@@ -235,7 +235,7 @@ export function subjectOf(row: RequestRow): ClockSubject {
 export async function setDue(tx: Tx, id: number, summary: ClockSummary): Promise<void> {
   await tx
     .updateTable('service_request')
-    .set({ sla_due_at: summary.nextDueAt ?? 'infinity' })
+    .set({ sla_due_at: slaDueAtOf(summary) })
     .where('id', '=', id)
     .execute();
 }

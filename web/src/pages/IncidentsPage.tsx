@@ -8,7 +8,7 @@ import { useFilters, usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime, formatShortDateTime } from '../labels.ts';
 import { BulkActions } from '../incidents/BulkActions.tsx';
 import { CustomerIncidents } from '../incidents/CustomerIncidents.tsx';
-import { DueCell, PriorityTag, SlaMark, StateTagFor } from '../incidents/bits.tsx';
+import { PriorityTag, SlaDue, StateTagFor, type SlaDueLabels } from '../incidents/bits.tsx';
 import { INCIDENT_STATES, isOpenState, stateLabel, type IncidentQueueRow, type IncidentSettings, type IncidentSummary, type Team } from '../incidents/types.ts';
 import { useLiveList } from '../incidents/useLiveList.ts';
 import type { Supplier } from '../network/types.ts';
@@ -21,6 +21,9 @@ export function IncidentsPage() {
   if (self?.scope === 'organisations') return <CustomerIncidents />;
   return <Queue />;
 }
+
+/** An incident's resolution due time reads "Due …", and "Resolution: Due …" under its response's. */
+const INCIDENT_DUE_LABELS: SlaDueLabels = { resolution: 'Due', resolutionBeside: 'Resolution' };
 
 const SORTS = {
   slaDueAt: 'SLA due, soonest first',
@@ -122,7 +125,7 @@ function Queue() {
       ),
     },
     { head: 'With', cell: (i) => <WithWhom incident={i} /> },
-    { head: 'SLA due', cell: (i) => <SlaDue incident={i} now={now} /> },
+    { head: 'SLA due', cell: (i) => <SlaDue row={i} open={isOpenState(i.state)} paused={i.state === 'pending_customer'} now={now} labels={INCIDENT_DUE_LABELS} /> },
     { head: 'Updated', cell: (i) => <time dateTime={i.updatedAt} title={formatDateTime(i.updatedAt)}>{formatShortDateTime(i.updatedAt, now)}</time>, className: 'nowrap' },
   ];
 
@@ -197,45 +200,6 @@ function Queue() {
         </div>
       )}
       <ShowMore list={list} />
-    </>
-  );
-}
-
-/**
- * The SLA deadline that matters to the agent: the next target to fall due (`slaDueAt`, which the
- * queue sorts by). While the incident is unanswered that is its response target (a P1's is minutes
- * away while its resolution is hours off), shown as such; the resolution is shown beside it only
- * when it falls due sooner. Each is its due time, not a count-down: the wall-clock time to it is
- * not the business time left. Above them, the server's word on the SLA: breached (a response given
- * late, a target missed before the clock stopped, as well as one late now) or past its warning
- * point, so that no such row reads as on time.
- */
-function SlaDue({ incident: i, now }: { incident: IncidentQueueRow; now: number }) {
-  const open = isOpenState(i.state);
-  const response = open ? i.responseDueAt : null;
-  // The next target is the response's own unless the resolution falls due first (or nothing runs: paused).
-  const resolutionShown = !response || i.slaDueAt === null || Date.parse(i.slaDueAt) !== Date.parse(response);
-  const standing = { breached: i.slaBreached, warning: i.slaWarning };
-  return (
-    <>
-      {(i.slaBreached || i.slaWarning) && (
-        <>
-          <SlaMark breached={i.slaBreached} warning={i.slaWarning} />
-          <br />
-        </>
-      )}
-      {response && (
-        <>
-          <DueCell dueAt={response} state={i.state} now={now} label="Response due" standing={standing} />
-          {resolutionShown && (
-            <>
-              <br />
-              <span className="muted">Resolution: </span>
-            </>
-          )}
-        </>
-      )}
-      {resolutionShown && <DueCell dueAt={i.slaDueAt} state={i.state} now={now} standing={standing} />}
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { FilterBar, FilterSelect, FilterText } from '../components/FilterBar.tsx';
 import { ItemTable, type Column } from '../components/ItemTable.tsx';
@@ -7,8 +7,8 @@ import { useFilters, usePagedList, usePageTitle } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
 import { AutoCloseSetting } from '../requests/AutoCloseSetting.tsx';
 import { NewRequestForm } from '../requests/NewRequestForm.tsx';
-import { REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, requestKindLabel, requestStateColour, requestStateLabel, type RequestListRow } from '../requests/types.ts';
-import { SlaMark } from '../incidents/bits.tsx';
+import { isOpenRequestState, REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, requestKindLabel, requestStateColour, requestStateLabel, type RequestListRow } from '../requests/types.ts';
+import { SlaDue, type SlaDueLabels } from '../incidents/bits.tsx';
 import { useSession } from '../session.tsx';
 
 const SORTS = {
@@ -19,7 +19,11 @@ const SORTS = {
 
 const STATES = { open: 'Open (not yet fulfilled)', ...REQUEST_STATE_LABELS };
 
-const COLUMNS: Column<RequestListRow>[] = [
+/** A request's resolution is its fulfilment: "Fulfilment due …", under "Response due …" while its response runs and falls due first. */
+const REQUEST_DUE_LABELS: SlaDueLabels = { resolution: 'Fulfilment due' };
+
+/** The list's columns, its due times read against `now` (when the list was last read). */
+const columnsAt = (now: number): Column<RequestListRow>[] => [
   {
     head: 'Request',
     cell: (r) => (
@@ -44,17 +48,7 @@ const COLUMNS: Column<RequestListRow>[] = [
   },
   {
     head: 'SLA due',
-    cell: (r) => (
-      <>
-        {(r.slaBreached || r.slaWarning) && (
-          <>
-            <SlaMark breached={r.slaBreached} warning={r.slaWarning} />
-            <br />
-          </>
-        )}
-        {r.slaDueAt ? <time dateTime={r.slaDueAt}>{formatDateTime(r.slaDueAt)}</time> : '—'}
-      </>
-    ),
+    cell: (r) => <SlaDue row={r} open={isOpenRequestState(r.state)} now={now} labels={REQUEST_DUE_LABELS} />,
     className: 'nowrap',
   },
   { head: 'Raised', cell: (r) => <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>, className: 'nowrap' },
@@ -71,6 +65,8 @@ export function ServiceRequestsPage() {
   const filters = useFilters({ q: '', state: '', kind: '', organisation: '', sort: '-createdAt' });
   const [asking, setAsking] = useState(false);
   const list = usePagedList<RequestListRow>('/service-requests', { ...filters.applied, limit: 50 });
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => setNow(Date.now()), [list.checkedAt]);
   const heading = usePageTitle('Service requests');
 
   return (
@@ -95,7 +91,7 @@ export function ServiceRequestsPage() {
         <FilterSelect id="request-sort" label="Sort by" field={filters.field('sort')} choices={SORTS} />
       </FilterBar>
       <ResultCount list={list} noun={['service request', 'service requests']} filtered={filters.filtered} empty="There are no service requests yet." />
-      <ItemTable caption="Service requests" columns={COLUMNS} items={list.items} rowKey={(r) => r.id} />
+      <ItemTable caption="Service requests" columns={columnsAt(now)} items={list.items} rowKey={(r) => r.id} />
       <ShowMore list={list} />
       {desk && <AutoCloseSetting editable={can('service_levels:write')} />}
     </>

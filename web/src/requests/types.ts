@@ -1,4 +1,5 @@
 /** Service requests as the API gives them (src/modules/service-requests/schemas.ts), with their words. */
+import { OPEN_STATES } from '../../../src/domain/request-lifecycle.ts';
 
 export interface Named {
   id: number;
@@ -30,6 +31,8 @@ export interface RequestSummary {
 export interface RequestListRow extends RequestSummary {
   slaBreached: boolean;
   slaWarning: boolean;
+  /** When its SLA response target falls due while it runs (unanswered); null once answered. */
+  responseDueAt: string | null;
 }
 
 export interface RequestTask {
@@ -148,4 +151,6 @@ const STATE_COLOURS: Record<string, string> = {
 export const requestKindLabel = (kind: string) => REQUEST_KIND_LABELS[kind] ?? kind;
 export const requestStateLabel = (state: string) => REQUEST_STATE_LABELS[state] ?? state;
 export const requestStateColour = (state: string) => STATE_COLOURS[state] ?? 'grey';
+/** Whether the request is still to be fulfilled, so that its SLA clocks may run. */
+export const isOpenRequestState = (state: string) => (OPEN_STATES as readonly string[]).includes(state);
 
