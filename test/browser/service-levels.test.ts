@@ -13,7 +13,7 @@ import { SCREENSHOTS } from '../helpers/screenshots.ts';
 import { inTransaction } from '../../src/core/context.ts';
 import { JobWorker } from '../../src/core/jobs/worker.ts';
 import { recordClockEvent, startClocks, type ClockSubject, type RecordEvent } from '../../src/modules/service-levels/clocks.ts';
-import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
+import { assertAccessible, h1, launchBrowser, nav, signedInPage } from '../helpers/browser.ts';
 
 
 let env: TestEnv;
@@ -52,11 +52,7 @@ after(async () => {
   await env?.close();
 });
 
-async function signedIn(username: string): Promise<Page> {
-  const page = await openPage(browser, requested, pageErrors);
-  await signIn(page, env.url!, username);
-  return page;
-}
+const signedIn = (username: string): Promise<Page> => signedInPage(browser, env.url!, username, { requested, pageErrors });
 
 const cells = async (page: Page, table: RegExp, row: string) =>
   (await page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: row, exact: true }) }).getByRole('cell').allInnerTexts()).map((t) => t.trim());

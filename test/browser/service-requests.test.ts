@@ -9,7 +9,7 @@ import { testEnv, type TestEnv } from '../helpers/harness.ts';
 import { makeOrganisation, makeUser, TEST_PASSWORD, uniqueCode } from '../helpers/factories.ts';
 import { makeProduct, makeServiceClass, makeSite } from '../helpers/network-fixtures.ts';
 import { requestSettings } from '../../src/modules/service-requests/settings.ts';
-import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
+import { assertAccessible, h1, launchBrowser, nav, signedInPage } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -42,12 +42,7 @@ after(async () => {
   await env?.close();
 });
 
-/** A fresh browser profile, signed in; the requests its pages make are not checked here. */
-async function signedIn(username: string): Promise<Page> {
-  const page = await openPage(browser, [], pageErrors);
-  await signIn(page, env.url!, username);
-  return page;
-}
+const signedIn = (username: string): Promise<Page> => signedInPage(browser, env.url!, username, { pageErrors });
 
 /** The request's state, as its summary shows it. */
 const stateShown = (page: Page, state: string) => page.getByRole('main').locator('.summary-list dd .tag').filter({ hasText: new RegExp(`^${state}$`) }).waitFor();

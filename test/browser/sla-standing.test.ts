@@ -11,7 +11,7 @@ import { clientAs, makeOrganisation, makeUser, TEST_PASSWORD } from '../helpers/
 import { makeSite } from '../helpers/network-fixtures.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { JobWorker } from '../../src/core/jobs/worker.ts';
-import { assertAccessible, h1, launchBrowser, nav, openPage, signIn } from '../helpers/browser.ts';
+import { assertAccessible, h1, launchBrowser, nav, signedInPage } from '../helpers/browser.ts';
 
 let env: TestEnv;
 let browser: Browser;
@@ -96,11 +96,7 @@ after(async () => {
   await env?.close();
 });
 
-async function signedIn(username: string): Promise<Page> {
-  const page = await openPage(browser, [], pageErrors);
-  await signIn(page, env.url!, username);
-  return page;
-}
+const signedIn = (username: string): Promise<Page> => signedInPage(browser, env.url!, username, { pageErrors });
 
 describe('the SLA standing in the lists', () => {
   test('the service request list marks a warned and a breached request, and says which target falls due', async () => {

@@ -46,6 +46,13 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
+/** A fresh browser profile signed in as `username`, its requests and page errors collected where given. */
+export async function signedInPage(browser: Browser, url: string, username: string, { requested = [], pageErrors }: { requested?: string[]; pageErrors: string[] }): Promise<Page> {
+  const page = await openPage(browser, requested, pageErrors);
+  await signIn(page, url, username);
+  return page;
+}
+
 /** Waits until the text of what the locator finds matches (a page re-reads itself after a change). */
 export async function until(locator: Locator, pattern: RegExp, timeout = 10_000): Promise<void> {
   const end = Date.now() + timeout;
