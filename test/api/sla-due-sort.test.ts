@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { testEnv, type TestEnv } from '../helpers/harness.ts';
+import { onPostgres, testEnv, type TestEnv } from '../helpers/harness.ts';
+import { openDatabase } from '../../src/core/db/database.ts';
+import { lockCalendar } from '../../src/modules/service-levels/queries.ts';
 import { clientAs, makeOrganisation, uniqueCode } from '../helpers/factories.ts';
 import { makeSite } from '../helpers/network-fixtures.ts';
 import { makeTeam } from '../helpers/incident-fixtures.ts';
@@ -232,4 +234,29 @@ describe('a business calendar edited under running clocks', () => {
     assert.equal(after.slaDueAt, dueOf(after, 'resolution'), 'the fulfilment is now its next target');
     assert.equal(after.version, before.version);
   });
+});
+
+test('an incident logged while a calendar edit is under way waits for it, and its clocks start in the new version', { skip: !onPostgres() && 'needs two connections: set DATABASE_URL' }, async () => {
+  const { ods, site } = await practice();
+  const calendar = await newCalendar();
+  await defineSla(ods, 'incident', calendar, PRIORITIES.map((priority) => ({ priority, responseMinutes: 60, resolutionMinutes: 600 })));
+  // The edit, from its own connection, holds the calendar as an edit does and shuts it for two days, not yet committed.
+  const editor = await openDatabase({ databaseUrl: env.config.databaseUrl, poolSize: 1 });
+  let logging: Promise<Ticket> | undefined;
+  let loggedBeforeCommit = false;
+  try {
+    await editor.db.transaction().execute(async (tx) => {
+      assert.ok(await lockCalendar(tx, calendar));
+      const closure = { kind: 'period', start: Date.now() - HOUR, end: Date.now() + 48 * HOUR, title: 'Practice closed' };
+      await tx.updateTable('business_calendar').set({ closures: JSON.stringify([closure]), version: 2 }).where('name', '=', calendar).execute();
+      logging = logIncident(site.id);
+      loggedBeforeCommit = await Promise.race([logging.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 500))]);
+    });
+  } finally {
+    await editor.close();
+  }
+  const logged = await logging!;
+  assert.equal(loggedBeforeCommit, false, 'the incident waited for the edit to commit');
+  assert.ok(Date.parse(dueOf(logged, 'response')) > Date.now() + 46 * HOUR, 'its response counts in the calendar as edited, closed for two days');
+  assert.equal(logged.slaDueAt, dueOf(logged, 'response'));
 });

@@ -25,7 +25,18 @@ export function findCalendar(db: Db | Tx, name: string) {
   return db.selectFrom('business_calendar').selectAll().select('updated_at as updatedAt').where('name', '=', name).executeTakeFirst();
 }
 
-export function lockCalendar(tx: Tx, name: string) {
+/**
+ * A clock takes a snapshot of its calendar as it starts, and an edit moves the clocks it can see:
+ * a clock started from the old version by a transaction that commits after the edit would count
+ * in the old version for good. So an edit holds this lock alone, from before it reads the calendar
+ * until it commits, and every read of the clock terms holds it shared (`clockTerms`): a clock
+ * starts either before the edit, which then moves it, or after it, in the new version.
+ */
+const CALENDAR_EDITS = sql`hashtext('n3sp.business_calendar.edit')`;
+
+/** A calendar to edit, locked, once every clock starting from the calendars as they stand has committed. */
+export async function lockCalendar(tx: Tx, name: string) {
+  await sql`select pg_advisory_xact_lock(${CALENDAR_EDITS})`.execute(tx);
   return tx.selectFrom('business_calendar').selectAll().select('updated_at as updatedAt').where('name', '=', name).forUpdate().executeTakeFirst();
 }
 
@@ -145,11 +156,20 @@ export interface ClockTerms {
 /**
  * Everything that decides which clocks a record has, in one round trip (a new record's clocks
  * start on every create): the active definitions for its type, the calendars, its organisation's
- * lineage and its product's service class.
+ * lineage and its product's service class. Read while no calendar edit is under way (`CALENDAR_EDITS`):
+ * when one is, the read waits for it to commit and is made again, from the new version.
  */
 export async function clockTerms(db: Db | Tx, recordType: string, organisationId: number, productId: number | null | undefined): Promise<ClockTerms> {
-  const { rows } = await sql<{ definitions: ClockDefinition[]; calendars: ClockCalendar[]; lineage: Array<number | string>; service_class_id: number | null }>`
-    select
+  const terms = await readClockTerms(db, recordType, organisationId, productId);
+  if (terms) return terms;
+  await sql`select pg_advisory_xact_lock_shared(${CALENDAR_EDITS})`.execute(db);
+  return (await readClockTerms(db, recordType, organisationId, productId))!;
+}
+
+/** The clock terms, or undefined when a calendar edit is under way (their calendars may be about to change). */
+async function readClockTerms(db: Db | Tx, recordType: string, organisationId: number, productId: number | null | undefined): Promise<ClockTerms | undefined> {
+  const { rows } = await sql<{ steady: boolean; definitions: ClockDefinition[]; calendars: ClockCalendar[]; lineage: Array<number | string>; service_class_id: number | null }>`
+    select pg_try_advisory_xact_lock_shared(${CALENDAR_EDITS}) as steady,
       (select coalesce(jsonb_agg(jsonb_build_object(
                 'id', d.id, 'code', d.code, 'kind', d.kind, 'record_type', d.record_type, 'organisation_id', d.organisation_id,
                 'team_id', d.team_id, 'supplier_id', d.supplier_id, 'service_class_id', d.service_class_id, 'calendar_name', cal.name,
@@ -167,6 +187,7 @@ export async function clockTerms(db: Db | Tx, recordType: string, organisationId
             ) select id from up order by depth) as lineage,
       (select service_class_id from product where id = ${productId ?? null}::bigint) as service_class_id ${planOnce}`.execute(db);
   const row = rows[0]!;
+  if (!row.steady) return undefined;
   return {
     definitions: row.definitions,
     calendars: row.calendars,

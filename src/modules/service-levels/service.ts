@@ -10,6 +10,7 @@ import { definitionLimitProblems, definitionTargetProblems, type DefinitionTarge
 import { bankHolidayStatus, useBankHolidaysOf } from './holidays.ts';
 import { moveClocksToCalendar, viewOf } from './engine.ts';
 import { counted } from '../../domain/words.ts';
+import { londonTime } from '../../domain/london-time.ts';
 import {
   allCalendars, compliance, configuredPriorities, findCalendar, findDefinition, lockCalendar, lockDefinition, organisationByOds, serviceClassByCode, supplierByCode, teamByCode,
   type CalendarRow, type ClockWithDefinition, type DefinitionRow,
@@ -144,7 +145,7 @@ export async function updateCalendar(ctx: AppContext, principal: Principal, name
         action: 'sla_clocks_recalculated',
         entityType: 'business_calendar',
         entityId: before.id,
-        summary: `${counted(moved, 'running service level clock')} count in version ${after.version} of ${name} from ${at.toISOString()}`,
+        summary: `${counted(moved, 'running service level clock')} ${moved === 1 ? 'counts' : 'count'} in version ${after.version} of ${name} from ${londonTime(at)}`,
         changes: [],
       });
     }
