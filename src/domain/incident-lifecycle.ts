@@ -134,8 +134,21 @@ export function isOpen(state: IncidentState): boolean {
   return OPEN_STATES.includes(state);
 }
 
+/** Each state as the desk calls it, on the pages, in the journal and in messages. */
+export const STATE_LABELS: Record<IncidentState, string> = {
+  new: 'New',
+  assigned: 'Assigned',
+  in_progress: 'In progress',
+  pending_customer: 'Waiting on the customer',
+  pending_supplier: 'With the supplier',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  cancelled: 'Cancelled',
+};
+
+/** A state in the middle of a sentence ("the incident is already waiting on the customer"). */
 export function label(state: IncidentState): string {
-  return state.replace('_', ' ');
+  return STATE_LABELS[state].toLowerCase();
 }
 
 /** A parent may not be linked below one of its own descendants, nor an incident below itself. */

@@ -112,6 +112,16 @@ describe('bad input', () => {
     assert.equal(await journalSize(env), before, 'nothing written');
   });
 
+  test('a value of the wrong format is refused with an example of the right one, never the validator’s words', async () => {
+    const before = await journalSize(env);
+    const incident = await admin.post('/api/v1/incidents', { title: 'No connection', organisationOdsCode: 'ZZB01', callerEmail: 'not-an-email' });
+    assertProblem(incident, 400);
+    assert.deepEqual(incident.body.errors, [{ field: 'callerEmail', message: 'must be an e-mail address, like name@nhs.net' }]);
+    const compliance = await admin.get('/api/v1/sla-compliance?from=yesterday');
+    assertProblem(compliance, 400);
+    assert.doesNotMatch(JSON.stringify(compliance.body), /must match format/);
+    assert.equal(await journalSize(env), before, 'nothing written');
+  });
 
   test('any JSON value posted to any create route gets a 4xx, never a 5xx, and writes nothing when refused', async () => {
     const creates = env.app.routeTable.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.url !== '/api/v1/session');

@@ -130,10 +130,12 @@ describe("a site's name finds its incidents", () => {
   const made: { atSite: number[]; mentioning: number[]; printers: number[] } = { atSite: [], mentioning: [], printers: [] };
   let otherPractice: { id: number };
   let room: string;
+  let practiceCode: string;
 
   before(async () => {
     place = uniqueWord('Zqmoor');
     const practice = await makeOrganisation(env, { name: `${place} Practice` });
+    practiceCode = practice.ods_code;
     const surgery = await makeSite(env, practice.ods_code, { name: `The ${place} Surgery` });
     const own = await makeOrganisation(env, { name: 'Another Practice' });
     otherPractice = await makeSite(env, own.ods_code, { name: 'Another Practice Main Site' });
@@ -151,6 +153,12 @@ describe("a site's name finds its incidents", () => {
     assert.deepEqual(await searchAll(desk, `The ${place} Surgery`), newestFirst(made.atSite), "the site's whole name");
     assert.deepEqual(await searchAll(desk, `"${place} surgery"`, '&limit=1'), newestFirst(made.atSite), 'a phrase of it');
     assert.deepEqual(await searchAll(desk, `${place} surgery`, `&siteId=${otherPractice.id}`), [], 'the queue filters still narrow them');
+  });
+
+  test('the ODS code shown on each row finds the incidents at that organisation’s sites', async () => {
+    assert.deepEqual(await searchAll(desk, practiceCode), newestFirst(made.atSite));
+    assert.deepEqual(await searchAll(desk, ` ${practiceCode.toLowerCase()} `, '&limit=1'), newestFirst(made.atSite), 'typed in lower case, by a walk');
+    assert.deepEqual(await searchAll(customer, practiceCode), [], 'not another organisation’s, for a customer');
   });
 
   test('every word counts, as for the incident’s own words; and a customer never finds another organisation’s incidents by its site', async () => {

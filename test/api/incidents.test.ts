@@ -138,6 +138,8 @@ describe('logging an incident', () => {
       assert.ok([400, 422].includes(response.status), `${JSON.stringify(body)} → ${response.status}`);
       assert.ok(response.body.errors.some((e: { field: string }) => e.field.endsWith(field)), `${JSON.stringify(body)} should name ${field}: ${JSON.stringify(response.body)}`);
     }
+    const placeless = await desk.post('/api/v1/incidents', { title: 'x' });
+    assert.deepEqual(placeless.body.errors, [{ field: 'siteId', message: "choose the site with the fault, or give the organisation's ODS code" }], 'in the words of the form, not of the API');
     const blank = await desk.post('/api/v1/incidents', { title: ' \t ', siteId: site.id });
     assert.deepEqual(blank.body.errors, [{ field: 'title', message: 'must not be blank' }]);
     const afterCount = await env.rt.db.selectFrom('incident').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
@@ -207,6 +209,8 @@ describe('logging an incident', () => {
     assert.equal(asked.body.state, 'pending_customer');
     const notes = await customer.get(`/api/v1/incidents/${incident.id}/notes`);
     assert.deepEqual(notes.body.filter((n: { kind: string }) => n.kind === 'question').map((n: { body: string }) => n.body), ['Which rooms have lost the network?']);
+    const journal = await desk.get(`/api/v1/incidents/${incident.id}/journal?limit=50`);
+    assert.ok(journal.body.items.some((e: { summary: string }) => e.summary === 'New → Waiting on the customer'), 'the journal names the states as the desk does');
   });
 
   test('a note written in the web application (a signed-in session) says so; one sent with a token says api', async () => {

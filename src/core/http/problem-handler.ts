@@ -32,6 +32,33 @@ function fieldOf(context: string, error: AjvError): string {
   return [...prefix, ...path].join('.') || context;
 }
 
+/** What a string format asks for, in words a person filling in a form understands. */
+const FORMAT_MESSAGES: Record<string, string> = {
+  email: 'must be an e-mail address, like name@nhs.net',
+  'date-time': 'must be a date and time, like 2026-11-25T14:30:00Z',
+  date: 'must be a date, like 2026-11-25',
+  time: 'must be a time of day, like 14:30:00',
+  uri: 'must be a web address, like https://example.nhs.uk/',
+  uuid: 'must be a UUID, like 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+};
+
+function messageOf(e: AjvError): string {
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'required':
+      return 'is required';
+    case 'enum':
+      return Array.isArray(e.params.allowedValues) ? `must be one of ${e.params.allowedValues.join(', ')}` : (e.message ?? 'is not valid');
+    case 'pattern':
+      return patternMessage(String(e.params.pattern)) ?? e.message ?? 'is not valid';
+    case 'format':
+      return FORMAT_MESSAGES[String(e.params.format)] ?? e.message ?? 'is not valid';
+    default:
+      return e.message ?? 'is not valid';
+  }
+}
+
 function validationProblem(error: FastifyError): Problem {
   const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   const seen = new Set<string>();
@@ -40,14 +67,7 @@ function validationProblem(error: FastifyError): Problem {
     // anyOf/oneOf add a summary error beside each branch's; the branch errors say more.
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
     const field = fieldOf(context, e);
-    const message =
-      e.keyword === 'additionalProperties'
-        ? 'is not a known field'
-        : e.keyword === 'required'
-          ? 'is required'
-          : e.keyword === 'enum' && Array.isArray(e.params.allowedValues)
-            ? `must be one of ${e.params.allowedValues.join(', ')}`
-            : (e.keyword === 'pattern' && patternMessage(String(e.params.pattern))) || (e.message ?? 'is not valid');
+    const message = messageOf(e);
     const key = `${field} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

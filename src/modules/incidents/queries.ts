@@ -203,9 +203,13 @@ async function matchesSearch(db: Db, text: string, seesWorkNotes: boolean, page:
   // The sites the words name are found in the same statement, in their own index
   // (site_name_search_idx): their incidents match as well, by site id, so no incident is joined to
   // its site. Scope is not needed here: the queue's own scope decides which incidents are seen,
-  // and a site id reveals nothing by itself. A search that leaves a word out looks at the
-  // incidents' own words only: nearly every site's name lacks the word, so every incident would match.
-  const named = excludes ? sql`select null::bigint as id where false` : sql`select site.id from site where to_tsvector('english', site.name) @@ ${query}`;
+  // and a site id reveals nothing by itself. An organisation's ODS code, shown on every row, names
+  // its sites too. A search that leaves a word out looks at the incidents' own words only: nearly
+  // every site's name lacks the word, so every incident would match.
+  const named = excludes
+    ? sql`select null::bigint as id where false`
+    : sql`select site.id from site where to_tsvector('english', site.name) @@ ${query}
+      union select site.id from site join organisation on organisation.id = site.organisation_id where organisation.ods_code = upper(btrim(${text}))`;
   const sample = await sql<{ hits: number; incidents: number; sites: Array<number | string> }>`with named as materialized (${named})
     select count(*) filter (where newest.hit)::int as hits,
       (select reltuples from pg_class where oid = 'incident'::regclass)::float8 as incidents,

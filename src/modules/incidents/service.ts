@@ -16,6 +16,7 @@ import {
   linkRefusal,
   movesFor,
   reopenUntil,
+  STATE_LABELS,
   transitionRefusal,
   type IncidentState,
   type Party,
@@ -438,7 +439,7 @@ async function placeIncident(tx: Tx, principal: Principal, input: CreateIncident
     return { organisationId: site.organisation_id, siteId: site.id, connectionId: connection?.id ?? null, ciId: connection?.ci_id ?? null, productId: connection?.product_id ?? null };
   }
   if (principal.scope.kind === 'organisations') throw problems.unprocessable('siteId', 'name the site with the fault');
-  if (!input.organisationOdsCode) throw problems.unprocessable('siteId', 'name a site, a connection or an organisation (organisationOdsCode)');
+  if (!input.organisationOdsCode) throw problems.unprocessable('siteId', "choose the site with the fault, or give the organisation's ODS code");
   const org = await tx.selectFrom('organisation').select('id').where('ods_code', '=', input.organisationOdsCode.toUpperCase()).executeTakeFirst();
   if (!org) throw problems.unprocessable('organisationOdsCode', 'is not a known organisation');
   return { organisationId: org.id, siteId: null, connectionId: null, ciId: null, productId: null };
@@ -594,7 +595,7 @@ async function moveIncident(tx: Tx, ctx: AppContext, principal: Principal, befor
     ...(reopening ? { reopen_count: before.reopen_count + 1, resolved_at: null, resolution_code: null, resolution_notes: null } : {}),
   };
   const action = reopening ? 'reopened' : input.to === 'closed' && party === 'customer' ? 'confirmed' : input.to;
-  const after = await applyChange(tx, ctx, before, { action, summary: `${label(from)} → ${label(input.to)}`, changes, move: { from, to: input.to }, actor: actorOf(principal) });
+  const after = await applyChange(tx, ctx, before, { action, summary: `${STATE_LABELS[from]} → ${STATE_LABELS[input.to]}`, changes, move: { from, to: input.to }, actor: actorOf(principal) });
   if (input.note) await addNoteRow(tx, after.id, { kind: NOTE_KIND_OF_MOVE[input.to] ?? 'comment', customerVisible: true, body: input.note, author: actorOf(principal) });
   await tellMove(tx, ctx, after, from, input.note);
   if (input.to === 'resolved' || input.to === 'cancelled') await settleChildren(tx, ctx, principal, after);

@@ -1,5 +1,5 @@
 /** The incident shapes as the API gives them (src/modules/incidents/schemas.ts), and their words. */
-import { CATEGORIES, INCIDENT_STATES, OPEN_STATES, RESOLUTION_CODES } from '../../../src/domain/incident-lifecycle.ts';
+import { CATEGORIES, INCIDENT_STATES, OPEN_STATES, RESOLUTION_CODES, STATE_LABELS } from '../../../src/domain/incident-lifecycle.ts';
 
 export { CATEGORIES, INCIDENT_STATES, OPEN_STATES, RESOLUTION_CODES };
 
@@ -118,17 +118,8 @@ export interface IncidentSettings {
   defaultUrgency: string;
 }
 
-export const STATE_LABELS: Record<string, string> = {
-  new: 'New',
-  assigned: 'Assigned',
-  in_progress: 'In progress',
-  pending_customer: 'Waiting on the customer',
-  pending_supplier: 'With the supplier',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  cancelled: 'Cancelled',
-};
-export const stateLabel = (state: string) => STATE_LABELS[state] ?? state.replace(/_/g, ' ');
+export { STATE_LABELS };
+export const stateLabel = (state: string) => (STATE_LABELS as Record<string, string>)[state] ?? state.replace(/_/g, ' ');
 
 /** The same states as the customer reads them in the portal. */
 const CUSTOMER_STATE_LABELS: Record<string, string> = {
