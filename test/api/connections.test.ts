@@ -209,6 +209,8 @@ describe('connections', () => {
     const seen = await customer.get(`/api/v1/connections/${own.body.id}`);
     assert.deepEqual(seen.body.price, { installCharge: '100.00', annualRental: '700.00', contractYears: 3, totalOverTerm: '2200.00' });
     assert.equal(seen.body.expectedLiveOn, ordered.body.expectedLiveOn);
+    assert.deepEqual(seen.body.nextStates, [], 'no step offered to a customer, who may take none');
+    assert.deepEqual(ordered.body.nextStates, ['surveyed', 'cancelled'], 'the desk may take any');
     const quotes = await customer.get(`/api/v1/connections/${own.body.id}/quotes`);
     assert.equal(quotes.body.quotes.length, 1, 'only the chosen quote: other suppliers’ prices are commercial');
     assert.match(quotes.body.reason, /£2200\.00 in all/);
@@ -220,7 +222,9 @@ describe('connections', () => {
     const engineer = (await clientAs(env, { roles: ['supplier'], supplierId: cheap.id })).api;
     const rival = (await clientAs(env, { roles: ['supplier'], supplierId: dear.id })).api;
     assert.equal((await rival.get(`/api/v1/connections/${own.body.id}`)).status, 404);
-    assert.equal((await engineer.get(`/api/v1/connections/${own.body.id}`)).status, 200);
+    const engineerSees = await engineer.get(`/api/v1/connections/${own.body.id}`);
+    assert.equal(engineerSees.status, 200);
+    assert.deepEqual(engineerSees.body.nextStates, ['surveyed'], 'only the steps a supplier records');
     assert.equal((await step(own.body.id, { to: 'cancelled' }, engineer)).status, 403);
     const surveyed = await step(own.body.id, { to: 'surveyed' }, engineer);
     assert.equal(surveyed.status, 200, JSON.stringify(surveyed.body));

@@ -47,6 +47,9 @@ test('the demonstration practice manager signs in and sees only their own practi
   const cookie = String(login.headers['set-cookie']).split(';')[0]!;
   const list = await new ApiClient(env.app, { cookie }).get('/api/v1/organisations?limit=200');
   assert.deepEqual(list.body.items.map((o: { odsCode: string }) => o.odsCode), ['A81001']);
+  // A live connection of their own, so that they can ask to upgrade, move or cease it.
+  const connections = await new ApiClient(env.app, { cookie }).get('/api/v1/connections?limit=200');
+  assert.ok(connections.body.items.some((c: { state: string }) => c.state === 'live'), JSON.stringify(connections.body.items.map((c: { state: string }) => c.state)));
 });
 
 test('incidents stand at every state, worked by the demonstration teams, users and suppliers', async () => {

@@ -28,7 +28,7 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
   app.get('/connections', {
     config: access('connections:read'),
     schema: { tags, summary: 'List connections (state, supplier, region, organisation)', querystring: ConnectionListQuery, response: { 200: Page(Type.Ref('Connection')) } },
-    handler: async (request) => mapPage(await listConnections(ctx.db, principalOf(request).scope, request.query), presentConnection),
+    handler: async (request) => mapPage(await listConnections(ctx.db, principalOf(request).scope, request.query), (row) => presentConnection(row, principalOf(request))),
   });
 
   app.post('/connections', {
@@ -37,7 +37,7 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
     handler: async (request, reply) =>
       createOnce(ctx, request, reply, async (tx) => {
         const row = await requestConnection(tx, ctx, principalOf(request), request.body);
-        return { status: 201, body: presentConnection(row), headers: { etag: etagOf(row.version), location: `/api/v1/connections/${row.id}` } };
+        return { status: 201, body: presentConnection(row, principalOf(request)), headers: { etag: etagOf(row.version), location: `/api/v1/connections/${row.id}` } };
       }),
   });
 
@@ -47,7 +47,7 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
     handler: async (request, reply) => {
       const row = await getConnection(ctx, principalOf(request), request.params.id);
       setEtag(reply, row.version);
-      return presentConnection(row);
+      return presentConnection(row, principalOf(request));
     },
   });
 
@@ -63,7 +63,7 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
     handler: async (request, reply) => {
       const row = await orderConnection(ctx, principalOf(request), request.params.id, expectedVersion(request), request.body);
       setEtag(reply, row.version);
-      return presentConnection(row);
+      return presentConnection(row, principalOf(request));
     },
   });
 
@@ -73,7 +73,7 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
     handler: async (request, reply) => {
       const row = await transitionConnection(ctx, principalOf(request), request.params.id, expectedVersion(request), request.body);
       setEtag(reply, row.version);
-      return presentConnection(row);
+      return presentConnection(row, principalOf(request));
     },
   });
 
@@ -89,7 +89,7 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
     handler: async (request, reply) => {
       const row = await upgradeConnection(ctx, principalOf(request), request.params.id, expectedVersion(request), request.body);
       setEtag(reply, row.version);
-      return presentConnection(row);
+      return presentConnection(row, principalOf(request));
     },
   });
 
@@ -105,7 +105,7 @@ export async function connectionRoutes(appBase: FastifyInstance, ctx: AppContext
     handler: async (request, reply) => {
       const row = await moveConnection(ctx, principalOf(request), request.params.id, expectedVersion(request), request.body);
       setEtag(reply, row.version);
-      return presentConnection(row);
+      return presentConnection(row, principalOf(request));
     },
   });
 

@@ -51,7 +51,14 @@ const DATE_COLUMNS: Record<DateField, 'requested_on' | 'quoted_on' | 'ordered_on
   cancelledOn: 'cancelled_on',
 };
 
-export function presentConnection(row: ConnectionRow): Connection {
+/** The steps the caller may take a connection through from `state`: a customer requests connections, and a supplier's engineer records only their own steps. */
+function stepsFor(principal: Principal, state: ConnectionState): ConnectionState[] {
+  if (principal.scope.kind === 'organisations' || !principal.permissions.has('connections:write')) return [];
+  const next = [...NEXT_STATES[state]];
+  return principal.scope.kind === 'supplier' ? next.filter((to) => SUPPLIER_STEPS.includes(to)) : next;
+}
+
+export function presentConnection(row: ConnectionRow, principal: Principal): Connection {
   const state = row.state as ConnectionState;
   const priced = row.install_charge !== null && row.annual_rental !== null;
   return {
@@ -87,7 +94,7 @@ export function presentConnection(row: ConnectionRow): Connection {
       ceasedOn: row.ceased_on,
       cancelledOn: row.cancelled_on,
     },
-    nextStates: [...NEXT_STATES[state]],
+    nextStates: stepsFor(principal, state),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     version: row.version,

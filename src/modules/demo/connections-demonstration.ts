@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.ts';
 import { inTransaction } from '../../core/context.ts';
 import { SYSTEM_ACTOR, SYSTEM_PRINCIPAL } from '../../core/access/principal.ts';
@@ -27,9 +28,11 @@ const STAGES: ConnectionState[] = ['requested', 'quoted', 'ordered', 'surveyed',
 /**
  * The roll-out in the demonstration: an address block, a PoP, a programme target, and connections
  * for sites in the regions the suppliers serve at every stage of their lifecycle, with dates over
- * the last half year drawn from a fixed seed. Returns a line to print.
+ * the last half year drawn from a fixed seed. The sites of `liveAt` (the demonstration customers'
+ * practices) come first and are live, so that their practice managers have a connection to upgrade,
+ * move or cease. Returns a line to print.
  */
-export async function loadDemonstrationConnections(ctx: AppContext, count = 120): Promise<string> {
+export async function loadDemonstrationConnections(ctx: AppContext, { count = 120, liveAt = [] }: { count?: number; liveAt?: string[] } = {}): Promise<string> {
   const random = seeded(18_000);
   const today = new Date().toISOString().slice(0, 10);
   const pop = await inTransaction(ctx, async (tx) => {
@@ -57,6 +60,8 @@ export async function loadDemonstrationConnections(ctx: AppContext, count = 120)
           .where((eb) => eb.or([eb('p.valid_to', 'is', null), eb('p.valid_to', '>=', today)])),
       ),
     )
+    .select(sql<boolean>`org.ods_code = any(${liveAt}::text[])`.as('customers'))
+    .orderBy('customers', 'desc')
     .orderBy('site.id')
     .limit(count)
     .execute();
@@ -64,7 +69,7 @@ export async function loadDemonstrationConnections(ctx: AppContext, count = 120)
   for (const [i, site] of sites.entries()) {
     // Later stages are commoner the earlier the request: a steady burn-up with a tail in flight.
     const requestedOn = addDays(today, -Math.round(20 + random() * 160));
-    const stage = STAGES[i % 17 === 5 ? 0 : i % 19 === 0 ? 7 : i % 23 === 0 ? 6 : Math.min(5, Math.floor(random() * 3 + (addDays(requestedOn, 100) < today ? 3 : 1)))]!;
+    const stage = site.customers ? 'live' : STAGES[i % 17 === 5 ? 0 : i % 19 === 0 ? 7 : i % 23 === 0 ? 6 : Math.min(5, Math.floor(random() * 3 + (addDays(requestedOn, 100) < today ? 3 : 1)))]!;
     const row = await inTransaction(ctx, (tx) => requestConnection(tx, ctx, SYSTEM_PRINCIPAL, { siteId: site.id, productCode: PRODUCT, requestedOn }));
     made++;
     let at = requestedOn;

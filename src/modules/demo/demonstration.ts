@@ -1,3 +1,4 @@
+import { addDays } from '../../domain/connection-lifecycle.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +92,8 @@ const SUPPLIERS: DemoSupplier[] = [
   {
     supplier: { code: 'PENNINE', name: 'Pennine Access Networks Ltd', kind: 'access', website: 'https://pennine.example', regions: ['Y62', 'Y63'] },
     products: ['ADSL-8M', 'FTTC-40', 'FTTC-80', 'FTTP-330', 'EFM-10', 'MOBILE-4G'],
-    contract: { reference: 'N3SP-UC-0101', title: 'Broadband and copper access, North', startsOn: '2019-04-01', endsOn: '2026-03-31', noticeDays: 180 },
+    // Its term ends within its notice period whenever the demonstration is loaded: renewal is due.
+    contract: { reference: 'N3SP-UC-0101', title: 'Broadband and copper access, North', startsOn: '2019-04-01', endsOn: addDays(new Date().toISOString().slice(0, 10), 150), noticeDays: 180 },
     contacts: [
       { name: 'Dana Whitfield', role: 'account manager', email: 'dana.whitfield@pennine.example', phone: '0113 496 0101' },
       { name: 'Pennine service desk', role: 'service desk', email: 'servicedesk@pennine.example', phone: '0113 496 0100' },
@@ -195,7 +197,7 @@ export async function loadDemonstration(ctx: AppContext & { jobs?: JobWorker }, 
   }
   progress(5);
   notes.push(`Demonstration users ${DEMO_USERS.map((u) => u.username).join(', ')} share the password ${password}`);
-  notes.push(await loadDemonstrationConnections(ctx));
+  notes.push(await loadDemonstrationConnections(ctx, { liveAt: DEMO_USERS.flatMap((u) => u.organisations ?? []) }));
   // Incidents and requests are written as of the last working days, every story's steps in one
   // time order (history.ts). Meanwhile the worker holds, so that no timer falling due in that
   // history fires on the real time; the history fires each itself, as of when it fell due,
