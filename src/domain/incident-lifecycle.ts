@@ -105,6 +105,26 @@ export function transitionRefusal(f: TransitionFacts): Refusal | null {
   return null;
 }
 
+/** Who holds an incident, as far as its state is concerned. */
+export interface Holder {
+  /** A resolver team holds it. */
+  hasTeam: boolean;
+  /** A named member of that team works it. */
+  hasAssignee: boolean;
+}
+
+/**
+ * Where the customer's answer takes an incident that waited on them: back to whoever holds it, so
+ * that its state says who works it next. No team: new, in the service desk's queue (the customer
+ * reads "Received"); a team but no one of it named: assigned, in the team's queue ("Being looked
+ * at"); a named member: in progress ("Being worked on"). Never in progress with nobody to work it.
+ * A move out of waiting on the customer: the clocks resume (`clockSignals`).
+ */
+export function answeredState(holder: Holder): IncidentState {
+  if (!holder.hasTeam) return 'new';
+  return holder.hasAssignee ? 'in_progress' : 'assigned';
+}
+
 /** Until when a resolved incident may be reopened; after it, it closes by itself. */
 export function reopenUntil(resolvedAt: Date | null, reopenWindowMs: number): Date | null {
   return resolvedAt ? new Date(resolvedAt.getTime() + reopenWindowMs) : null;

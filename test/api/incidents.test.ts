@@ -248,7 +248,8 @@ describe('the lifecycle', () => {
     const answer = await customer.post(`/api/v1/incidents/${incident.id}/notes`, { body: 'Yes, the DSL light is red.' });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.equal(answer.body.kind, 'answer');
-    assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.state, 'in_progress');
+    assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.state, 'assigned', 'back in the team’s queue: no one of it is named');
+    assert.equal((await move(incident.id, 'in_progress')).body.state, 'in_progress');
     const resolved = await move(incident.id, 'resolved', desk, { resolutionCode: 'hardware_replaced', resolutionNotes: 'Replaced the router.' });
     assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
     assert.ok(resolved.body.reopenUntil, 'a resolved incident says until when it may be reopened');
@@ -256,7 +257,43 @@ describe('the lifecycle', () => {
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
     assert.equal(confirmed.body.state, 'closed');
     const actions = (await desk.get(`/api/v1/incidents/${incident.id}/journal?limit=50`)).body.items.map((e: { action: string }) => e.action).reverse();
-    assert.deepEqual(actions, ['logged', 'assigned', 'in_progress', 'question', 'answered', 'resolved', 'confirmed']);
+    assert.deepEqual(actions, ['logged', 'assigned', 'in_progress', 'question', 'answered', 'in_progress', 'resolved', 'confirmed']);
+  });
+
+  test('the customer’s answer returns the incident to whoever holds it, and its SLA clocks run again', async () => {
+    const member = await makeUser(env, { roles: ['service_desk_agent'] });
+    const held = await makeTeam(env, { memberIds: [member.id] });
+    const sla = (body: { clocks: Array<{ kind: string; metric: string; state: string; dueAt: string | null }> }) => body.clocks.find((c) => c.kind === 'sla' && c.metric === 'resolution')!;
+    // The portal reads them "Received", "Being looked at" and "Being worked on".
+    const cases: Array<{ holder: string; assign?: Record<string, unknown>; expected: string }> = [
+      { holder: 'nobody', expected: 'new' },
+      { holder: 'a team', assign: { teamId: held.id }, expected: 'assigned' },
+      { holder: 'a named member of a team', assign: { teamId: held.id, assigneeId: member.id }, expected: 'in_progress' },
+    ];
+    for (const { holder, assign, expected } of cases) {
+      let incident = await logIncident(customer);
+      if (assign) {
+        const assigned = await desk.post(`/api/v1/incidents/${incident.id}/assignment`, assign, ifMatch(incident.version));
+        assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+        incident = assigned.body;
+      }
+      const asked = await move(incident.id, 'pending_customer', desk, { note: 'Is the router’s DSL light red or off?' });
+      assert.equal(asked.status, 200, JSON.stringify(asked.body));
+      assert.equal(sla(asked.body).state, 'paused', `${holder}: waiting on the customer pauses their clock`);
+      assert.equal(asked.body.slaDueAt, null);
+      const answer = await customer.post(`/api/v1/incidents/${incident.id}/notes`, { body: 'Red.' });
+      assert.equal(answer.status, 201, JSON.stringify(answer.body));
+      const answered = (await desk.get(`/api/v1/incidents/${incident.id}`)).body;
+      assert.equal(answered.state, expected, `held by ${holder}, the answer returns it to ${expected}`);
+      assert.equal((await customer.get(`/api/v1/incidents/${incident.id}`)).body.state, expected);
+      assert.equal(sla(answered).state, 'running', `${holder}: the clock runs again`);
+      assert.ok(sla(answered).dueAt, `${holder}: its due time is set again`);
+      assert.ok(answered.slaDueAt, 'due again, so the queue sorts it');
+      assert.ok(answered.respondedAt, 'the question was the response');
+      const entry = (await desk.get(`/api/v1/incidents/${incident.id}/journal`)).body.items[0];
+      assert.equal(entry.action, 'answered');
+      assert.deepEqual(entry.changes.find((c: { field: string }) => c.field === 'state'), { field: 'state', before: 'pending_customer', after: expected });
+    }
   });
 
   test('every move the lifecycle forbids is refused with the field named, and changes nothing', async () => {

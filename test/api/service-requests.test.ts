@@ -543,6 +543,21 @@ describe('service requests', () => {
     assert.equal((await desk.get(`${BASE}/999999999`)).status, 404);
   });
 
+  test('the priority is the desk’s: a customer asking with one is refused naming it and nothing is written; theirs start at P4', async () => {
+    const before = await journalSize(env);
+    const access = { kind: 'access', organisationOdsCode: practice.ods_code, access: { name: 'Priya Shah', to: 'the clinical system' } };
+    for (const priority of ['P1', 'P4']) {
+      const refused = await customer.post(BASE, { ...access, priority });
+      assert.equal(refused.status, 422, JSON.stringify(refused.body));
+      assert.deepEqual(refused.body.errors, [{ field: 'priority', message: 'is set by the service desk' }]);
+    }
+    assert.equal(await journalSize(env), before, 'nothing was written');
+    const theirs = await raise(customer, access);
+    assert.equal(theirs.priority, 'P4');
+    const desks = await raise(desk, { ...access, priority: 'P2' });
+    assert.equal(desks.priority, 'P2', 'the desk sets it as it raises one');
+  });
+
   test('a fulfilled request nobody confirms closes by itself five days on', async () => {
     const r = await raise(desk, { kind: 'cease', connectionId: (await liveConnection()).connection.id });
     for (const t of r.tasks) await work(r.id, t.id, 'complete');

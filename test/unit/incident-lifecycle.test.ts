@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockSignals, INCIDENT_STATES, linkRefusal, movesFor, reopenUntil, transitionRefusal, type IncidentState, type Party, type TransitionFacts } from '../../src/domain/incident-lifecycle.ts';
+import { answeredState, clockSignals, INCIDENT_STATES, linkRefusal, movesFor, reopenUntil, transitionRefusal, type IncidentState, type Party, type TransitionFacts } from '../../src/domain/incident-lifecycle.ts';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const HOUR = 3_600_000;
@@ -99,6 +99,13 @@ describe('incident lifecycle', () => {
     assert.deepEqual(clockSignals('new', 'cancelled', false), ['cancelled']);
     // Waiting on a supplier does not stop the customer's clock: the supplier works for us.
     assert.deepEqual(clockSignals('in_progress', 'pending_supplier', true), []);
+  });
+
+  test('the customer’s answer returns the incident to whoever holds it, never in progress with nobody to work it', () => {
+    assert.equal(answeredState({ hasTeam: false, hasAssignee: false }), 'new');
+    assert.equal(answeredState({ hasTeam: true, hasAssignee: false }), 'assigned');
+    assert.equal(answeredState({ hasTeam: true, hasAssignee: true }), 'in_progress');
+    for (const to of ['new', 'assigned', 'in_progress'] as const) assert.deepEqual(clockSignals('pending_customer', to, true), ['resumed'], `the clocks resume on the way back to ${to}`);
   });
 
   test('links cannot make a loop', () => {

@@ -141,8 +141,9 @@ const SORTS = {
 
 /**
  * The queue: every filter an agent combines, and full-text search. Search matches the incident's
- * own words or its notes; a customer's search looks only at the notes they can see, so an
- * internal work note never leaks through a match.
+ * own words or its notes; a customer's or a supplier's search looks only at the customer-visible
+ * notes, so a work note never leaks through a match (one vector holds every work note: the desk's,
+ * which a supplier reads, and those of each supplier the incident was handed to, which it may not).
  */
 export async function listIncidents(db: Db, scope: Scope, userId: number, request: IncidentListRequest) {
   let q = selectIncidents(db, scope).select(SLA_STANDING);
@@ -170,7 +171,9 @@ export async function listIncidents(db: Db, scope: Scope, userId: number, reques
   const typed = request.q?.trim();
   if (typed && INCIDENT_NUMBER.test(typed)) q = q.where('incident.number', '=', typed.toUpperCase());
   else if (typed) {
-    const words = await matchesSearch(db, typed, scope.kind !== 'organisations', (request.limit ?? 50) + 1);
+    // Only the desk matches on work notes: a customer reads none, and a supplier's engineer not
+    // those of another supplier the incident was handed to before, whose words would find it.
+    const words = await matchesSearch(db, typed, scope.kind === 'network', (request.limit ?? 50) + 1);
     q = NUMBER_DIGITS.test(typed) ? q.where((eb) => eb.or([eb('incident.number', '=', `INC${typed.padStart(7, '0')}`), words])) : q.where(words);
   }
   return paginate(q, SORTS, request);
@@ -241,12 +244,27 @@ export async function indexNotes(tx: Tx, incidentIds: number[], body: string, cu
     .execute();
 }
 
-export function notesOf(db: Db | Tx, incidentId: number, customerView: boolean) {
+/**
+ * The incident's notes as the caller may read them. The desk reads them all; a customer those meant
+ * for them. A supplier's engineer reads those too and the work notes of the desk and of their own
+ * company, but not another supplier's: an incident handed from one supplier to the next carries
+ * the first one's working (their costs, their own references) that is no business of the second.
+ * A work note is another supplier's when its author's account belongs to another supplier.
+ */
+export function notesOf(db: Db | Tx, incidentId: number, scope: Scope) {
   let q = db
     .selectFrom('incident_note')
     .select(['id', 'kind', 'customer_visible', 'body', 'author_name', 'source', 'created_at'])
     .where('incident_id', '=', incidentId);
-  if (customerView) q = q.where('customer_visible', '=', true);
+  if (scope.kind === 'organisations') q = q.where('customer_visible', '=', true);
+  if (scope.kind === 'supplier') {
+    q = q.where((eb) =>
+      eb.or([
+        eb('customer_visible', '=', true),
+        eb.not(eb.exists(eb.selectFrom('app_user as author').select('author.id').whereRef('author.id', '=', 'incident_note.author_id').where('author.supplier_id', '<>', scope.supplierId))),
+      ]),
+    );
+  }
   return q.orderBy('id').execute();
 }
 

@@ -10,6 +10,7 @@ import { changedFields } from '../../domain/journal-changes.ts';
 import { priorityOf } from '../../domain/priority-matrix.ts';
 import { counted } from '../../domain/words.ts';
 import {
+  answeredState,
   clockSignals,
   isOpen,
   label,
@@ -62,7 +63,10 @@ export function partyOf(principal: Principal): Party {
 
 /**
  * Journal entries a party does not read: a customer is not shown the desk's internal targets
- * (OLAs) nor the supplier's contract (underpinning); a supplier not the desk's own OLAs.
+ * (OLAs) nor the supplier's contract (underpinning). Suppliers hold no `journal:read` and do not
+ * read the journal at all: it records every supplier the incident passed through, with their
+ * references and contracts' alarms, which the next supplier may not see (docs/incidents.md). Were
+ * they ever to, hiding actions would not be enough: entries would need filtering by supplier.
  */
 export function hiddenFrom(party: Party): string[] {
   const internal = ['ola_warning', 'ola_breached'];
@@ -75,7 +79,7 @@ export function hiddenFrom(party: Party): string[] {
  * (`listIncidents`). The record page starts from the same fields, read without that standing: it
  * shows the clocks themselves.
  */
-export function presentSummary(row: IncidentSummaryRow): Omit<IncidentSummary, 'slaBreached' | 'slaWarning' | 'responseDueAt'> {
+export function presentSummary(row: IncidentSummaryRow): Omit<IncidentSummary, 'slaBreached' | 'slaWarning' | 'slaBreachedTargets' | 'slaWarningTargets' | 'responseDueAt'> {
   return {
     id: row.id,
     number: row.number,
@@ -104,7 +108,7 @@ export function presentSummary(row: IncidentSummaryRow): Omit<IncidentSummary, '
 export async function presentIncident(ctx: AppContext, principal: Principal, row: IncidentRow & Partial<Beside>, db: Tx = ctx.db): Promise<Incident> {
   const [beside, { settings }] = await Promise.all([hasBeside(row) ? row : besideOf(db, principal.scope, row.id), incidentSettings(db, ctx.db)]);
   const { cis, children } = beside;
-  const clocks = clockViewsOf(beside.clocks);
+  const clocks = clockViewsOf(clocksSeenBy(principal.scope, beside.clocks));
   const party = partyOf(principal);
   return {
     ...presentSummary(row),
@@ -126,10 +130,22 @@ export async function presentIncident(ctx: AppContext, principal: Principal, row
     reopenCount: row.reopen_count,
     reopenUntil: row.state === 'resolved' ? iso(reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)) : null,
     children: children.map((c) => ({ id: c.id, number: c.number, title: c.title, state: c.state })),
-    // A customer sees the promise made to them; a supplier that and their own contract's clock.
-    clocks: clocks.filter((c) => party === 'desk' || c.kind === 'sla' || (party === 'supplier' && c.kind === 'underpinning')),
+    clocks,
     nextStates: movesFor(row.state as IncidentState, party).filter((to) => party !== 'supplier' || row.state === 'pending_supplier'),
   };
+}
+
+/**
+ * The clocks a caller may see, from the rows read beside the incident: the desk sees every one; a
+ * customer the promise made to them (SLA); a supplier that and their own contract's clock, not the
+ * desk's OLAs nor the underpinning clock of a supplier the incident was handed to before (each
+ * underpinning clock keeps the supplier whose contract it measures).
+ */
+function clocksSeenBy(scope: Principal['scope'], rows: unknown[]): unknown[] {
+  if (scope.kind === 'network') return rows;
+  return (rows as Array<{ kind: string; supplier_id: number | string | null }>).filter(
+    (c) => c.kind === 'sla' || (scope.kind === 'supplier' && c.kind === 'underpinning' && Number(c.supplier_id) === scope.supplierId),
+  );
 }
 
 export function presentNote(n: { id: number; kind: string; customer_visible: boolean; body: string; author_name: string; source: string; created_at: Date }): Note {
@@ -153,7 +169,7 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: num
 
 export async function getNotes(ctx: AppContext, principal: Principal, id: number): Promise<Note[]> {
   const row = await getIncident(ctx, principal, id);
-  return (await notesOf(ctx.db, row.id, partyOf(principal) === 'customer')).map(presentNote);
+  return (await notesOf(ctx.db, row.id, principal.scope)).map(presentNote);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -696,7 +712,9 @@ export async function addNoteIn(tx: Tx, ctx: AppContext, principal: Principal, i
   if (kind === 'question' && isOpen(from)) {
     row = await applyChange(tx, ctx, before, { action: 'question', summary: 'Asked the customer', changes: { state: 'pending_customer' }, move: from !== 'pending_customer' ? { from, to: 'pending_customer' } : undefined, actor: actorOf(principal) });
   } else if (party === 'customer' && from === 'pending_customer') {
-    row = await applyChange(tx, ctx, before, { action: 'answered', summary: 'The customer answered', changes: { state: 'in_progress' }, move: { from, to: 'in_progress' }, actor: actorOf(principal) });
+    // Back to whoever holds it: the desk's queue, the team's, or the engineer working it.
+    const to = answeredState({ hasTeam: before.team_id !== null, hasAssignee: before.assignee_id !== null });
+    row = await applyChange(tx, ctx, before, { action: 'answered', summary: 'The customer answered', changes: { state: to }, move: { from, to }, actor: actorOf(principal) });
   } else {
     const respondedNow = party !== 'customer' && customerVisible && !before.responded_at;
     // Answered, its response no longer falls due: the row's due time moves on to the next target.

@@ -144,7 +144,7 @@ export const CreateRequestBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    priority: Type.Optional(OneOf(PRIORITIES)),
+    priority: Type.Optional(OneOf(PRIORITIES, { description: "The service desk's to set (P4 when not given); a customer giving one is refused (422)" })),
   },
   { additionalProperties: false },
 );

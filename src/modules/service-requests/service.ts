@@ -375,6 +375,9 @@ async function resolveRequest(tx: Tx, principal: Principal, input: CreateRequest
  */
 export async function createRequest(tx: Tx, ctx: AppContext, principal: Principal, input: CreateRequest): Promise<RequestRow> {
   if (principal.scope.kind === 'supplier') throw problems.forbidden('Suppliers do not raise service requests.');
+  // How urgent a request is, against the others, is the desk's call (it orders their queue and
+  // sets the clocks' targets): a customer's requests start at P4, and the desk re-prioritises.
+  if (!isStaff(principal) && input.priority !== undefined) throw problems.unprocessable('priority', 'is set by the service desk');
   const r = await resolveRequest(tx, principal, input);
   const now = clock.now();
   const { id } = await tx
