@@ -202,9 +202,9 @@ describe('service requests', () => {
     await product.getByRole('option', { name: /FTTP 330\/50/ }).waitFor({ state: 'attached' });
     assert.deepEqual(await product.locator('option').allInnerTexts(), [
       'Choose a product',
-      `Ethernet fibre 1 Gbit/s (${products.fibre.code}), needs approval`,
-      `FTTP 330/50 (${products.fttp.code}), needs approval`,
-    ], 'the active connection products, by name; not the withdrawn one');
+      'Ethernet fibre 1 Gbit/s, needs approval',
+      'FTTP 330/50, needs approval',
+    ], 'the active connection products, by name alone (codes are the desk\'s); not the withdrawn one');
     await product.selectOption(products.fttp.code);
     await form.getByRole('button', { name: 'Send the request' }).click();
     await h1(page).filter({ hasText: `New connection ${products.fttp.code} for The Densham Surgery` }).waitFor();

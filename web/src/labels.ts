@@ -41,6 +41,15 @@ const FIELD_LABELS: Record<string, string> = {
   openedOn: 'Opened on',
   closedOn: 'Closed on',
   odsCode: 'ODS code',
+  email: 'E-mail',
+  siteId: 'Site',
+  supplierId: 'Supplier',
+  pop: 'Point of presence',
+  externalRef: 'External reference',
+  targetProduct: 'Upgrade to',
+  fromProduct: 'Upgrade from',
+  targetSite: 'Move to',
+  fromSite: 'Move from',
 };
 
 /** Abbreviations a reader knows in capitals: an SLA, never an "Sla". */
@@ -76,18 +85,56 @@ export function formatShortDateTime(iso: string, now: number = Date.now()): stri
 }
 export const formatDate = (iso: string | null) => (iso ? dateOnly.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : '—');
 
-/** A journal value as text: null shows as an em dash, objects as their JSON. */
+/** Nothing worth a word: null, an empty string, an empty list or an object of nothing but those. */
+function isBlank(value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return true;
+  if (Array.isArray(value)) return value.every(isBlank);
+  if (typeof value === 'object') return Object.values(value as object).every(isBlank);
+  return false;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The fields a reference to another record carries: what names it, and figures that only describe it. */
+const REFERENCE_KEYS = new Set(['id', 'code', 'odsCode', 'number', 'name', 'title', 'bandwidthDownKbps', 'bandwidthUpKbps']);
+
+/**
+ * A reference to another record, as its name and code: "FTTC 80/20 (FTTC-80)", "The Densham
+ * Surgery (A81001)", a site's name alone, a product's code when that is all there is.
+ */
+function referenceText(value: Record<string, unknown>): string | null {
+  if (!Object.keys(value).every((k) => REFERENCE_KEYS.has(k))) return null;
+  const label = [value.name, value.title].find((v) => typeof v === 'string' && v !== '') as string | undefined;
+  const code = [value.code, value.odsCode, value.number].find((v) => typeof v === 'string' && v !== '') as string | undefined;
+  if (label && code) return `${label} (${code})`;
+  return label ?? code ?? null;
+}
+
+/** An object's fields as "Name: Tom Reid; To: the portal", its name first, empty fields left out. */
+function fieldsText(value: Record<string, unknown>, separator: string): string {
+  const entries = Object.entries(value).filter(([, v]) => !isBlank(v));
+  entries.sort(([a], [b]) => Number(b === 'name') - Number(a === 'name'));
+  return entries
+    .map(([key, v]) => (isRecord(v) && referenceText(v) === null ? `${fieldLabel(key)} — ${fieldsText(v, ', ')}` : `${fieldLabel(key)}: ${formatValue(v)}`))
+    .join(separator);
+}
+
+/**
+ * A journal value as words, never as JSON: nothing shows as an em dash, a list as its items
+ * ("THE HEALTH CENTRE, LAWSON STREET", the case as stored), a reference as its name and code, and
+ * any other object as its fields in words ("Access — Name: Tom Reid, To: the practice's portal").
+ */
 export function formatValue(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
+  if (isBlank(value)) return '—';
   if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'object' && Object.keys(value as object).length === 0) return '—';
-  if (typeof value === 'object' && 'odsCode' in (value as object)) {
-    const ref = value as { odsCode: string; name?: string };
-    return ref.name ? `${ref.name} (${ref.odsCode})` : ref.odsCode;
+  if (Array.isArray(value)) {
+    const items = value.filter((v) => !isBlank(v));
+    return items.map(formatValue).join(items.some(isRecord) ? '; ' : ', ');
   }
-  return JSON.stringify(value);
+  if (isRecord(value)) return referenceText(value) ?? fieldsText(value, '; ');
+  return String(value);
 }
 
 /**

@@ -1,30 +1,22 @@
+import { Link } from 'react-router-dom';
 import { ProblemMessage } from './ProblemMessage.tsx';
 import { ShowMore } from './PagedList.tsx';
 import { usePagedList } from '../hooks.ts';
-import { londonTime } from '../../../src/domain/london-time.ts';
-import { fieldLabel, formatDate, formatDateTime, formatValue, inWords, kindLabel, ORGANISATION_STATE_LABELS } from '../labels.ts';
-import { REQUEST_STATE_LABELS } from '../requests/types.ts';
+import { fieldLabel, formatDateTime, inWords } from '../labels.ts';
+import { journalValue, recordOfJournal } from './journal-values.ts';
 import type { JournalEntry } from '../types.ts';
 
 const ACTIONS: Record<string, string> = { created: 'Created', updated: 'Changed', deleted: 'Deleted' };
 
-/** An instant as the journal stores it (ISO 8601, UTC): shown as London's wall clock. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** A state in words, whichever record's it is: an organisation's, a request's, else the code as words (a connection's). */
-const stateText = (state: string) => ORGANISATION_STATE_LABELS[state] ?? REQUEST_STATE_LABELS[state] ?? inWords(state);
-
-function valueText(field: string, value: unknown): string {
-  if (typeof value === 'string' && field === 'kind') return kindLabel(value);
-  if (typeof value === 'string' && field === 'state') return stateText(value);
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
-  if (typeof value === 'string' && INSTANT.test(value)) return londonTime(value);
-  return formatValue(value);
+function Value({ record, field, value }: { record: string; field: string; value: unknown }) {
+  const words = journalValue(record, field, value);
+  return words.href ? <Link to={words.href}>{words.text}</Link> : <>{words.text}</>;
 }
 
 /** A record's journal, newest first: who did what when, and each field from what to what. */
 export function Journal({ path, refresh }: { path: string; refresh: number }) {
   const list = usePagedList<JournalEntry>(path, { limit: 20 }, refresh);
+  const record = recordOfJournal(path);
   return (
     <section aria-labelledby="journal-heading" className="journal">
       <h2 id="journal-heading">History</h2>
@@ -64,8 +56,12 @@ export function Journal({ path, refresh }: { path: string; refresh: number }) {
                   {entry.changes.map((c) => (
                     <tr key={c.field}>
                       <th scope="row">{fieldLabel(c.field)}</th>
-                      <td className="change-before">{valueText(c.field, c.before)}</td>
-                      <td className="change-after">{valueText(c.field, c.after)}</td>
+                      <td className="change-before">
+                        <Value record={record} field={c.field} value={c.before} />
+                      </td>
+                      <td className="change-after">
+                        <Value record={record} field={c.field} value={c.after} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { AREAS, GROUPS, visibleTo } from '../areas.ts';
 import { roleLabel } from '../labels.ts';
@@ -13,7 +13,10 @@ export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [location.pathname]);
   if (!self) return null;
-  const areas = AREAS.filter((a) => visibleTo(a, self.permissions, self.scope));
+  // The network's staff see every area, built or not (the plan against the standard); a practice
+  // or a supplier's engineer only what they can use.
+  const staff = self.scope === 'network';
+  const areas = AREAS.filter((a) => visibleTo(a, self.permissions, self.scope) && (staff || a.built));
   // The area the page belongs to: the longest path that holds it (/incidents/major is the board's, not the queue's).
   const current = areas.filter((a) => location.pathname === a.path || location.pathname.startsWith(`${a.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
   return (
@@ -89,9 +92,18 @@ export function Layout() {
       </div>
       <footer className="site-footer">
         <p>
-          n3sp — service management aligned with ISO/IEC 20000-1:2018. <a href="/docs">API documentation</a>
+          {staff ? 'n3sp — service management aligned with ISO/IEC 20000-1:2018.' : 'n3sp — network service management.'} <a href="/docs">API documentation</a>
         </p>
       </footer>
     </>
   );
+}
+
+/**
+ * A page's caption naming the ISO/IEC 20000-1 clause it serves: for the network's staff and
+ * auditors; a practice or a supplier's engineer is not shown the standard's numbering.
+ */
+export function ClauseCaption({ children }: { children: ReactNode }) {
+  const { self } = useSession();
+  return self?.scope === 'network' ? <p className="caption">{children}</p> : null;
 }

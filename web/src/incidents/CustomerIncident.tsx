@@ -49,7 +49,7 @@ export function CustomerIncident({ incident, etag, heading, refresh, notice, onD
       </h1>
       {reported && !notice && (
         <div className="notice notice--success" role="status">
-          Thank you: your fault is logged as <strong>{reported}</strong>. We will keep you told here and by e-mail.
+          Thank you: your fault is logged as <strong>{reported}</strong>. We will keep you up to date here{incident.caller?.email ? ' and by e-mail' : ''}.
         </div>
       )}
       {notice && (
@@ -96,7 +96,7 @@ export function CustomerIncident({ incident, etag, heading, refresh, notice, onD
       {incident.state === 'resolved' && incident.nextStates.length > 0 && <ConfirmOrReopen incident={incident} etag={etag} onDone={onDone} onReload={onReload} />}
       {incident.state === 'pending_customer' && <Answer incident={incident} refresh={refresh} onDone={onDone} />}
       {isOpenState(incident.state) && incident.state !== 'pending_customer' && <Comment incident={incident} onDone={onDone} />}
-      <Timeline incidentId={incident.id} journal={false} emails refresh={refresh} heading="Messages" />
+      <Timeline incidentId={incident.id} journal={false} emails refresh={refresh} heading="Messages" customer />
     </>
   );
 }
@@ -185,6 +185,15 @@ function Answer({ incident, refresh, onDone }: { incident: Incident; refresh: nu
   );
 }
 
+/** Where an open incident stands, as a sentence to the practice. */
+function whereItStands(state: string): string {
+  if (state === 'new') return 'We have received it.';
+  if (state === 'assigned') return 'Someone is looking at it.';
+  if (state === 'pending_supplier') return 'Our engineers are working on it.';
+  if (state === 'in_progress') return 'We are working on it.';
+  return `${customerStateLabel(state)}.`;
+}
+
 function Comment({ incident, onDone }: { incident: Incident; onDone(done: string): void }) {
   const [body, setBody] = useState('');
   const write = useWrite(onDone);
@@ -195,7 +204,9 @@ function Comment({ incident, onDone }: { incident: Incident; onDone(done: string
   return (
     <section aria-labelledby="comment-heading" className="panel">
       <h2 id="comment-heading">Tell us more</h2>
-      <p className="muted">It is {customerStateLabel(incident.state).toLowerCase()}. Anything you add reaches the people working on it.</p>
+      <p className="muted">
+        {whereItStands(incident.state)} Anything you add here reaches the people working on it.
+      </p>
       <form onSubmit={submit} noValidate>
         <FormProblem error={write.error} fields={['body']} />
         <Field id="comment-body" label="Your message" error={write.message('body')}>

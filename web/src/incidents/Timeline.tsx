@@ -2,9 +2,9 @@ import { useEffect, type ReactNode } from 'react';
 import type { Page } from '../api.ts';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { useResource } from '../hooks.ts';
-import { fieldLabel, formatDateTime, formatValue } from '../labels.ts';
+import { fieldLabel, formatDateTime, formatValue, inWords } from '../labels.ts';
 import type { JournalEntry } from '../types.ts';
-import { NOTE_KIND_LABELS, resolutionLabel, stateLabel, type EmailMessage, type Note } from './types.ts';
+import { categoryLabel, levelLabel, NOTE_KIND_LABELS, resolutionLabel, stateLabel, type EmailMessage, type Note } from './types.ts';
 
 /** Journal actions in words; the entry's own summary says the rest. */
 const ACTION_LABELS: Record<string, string> = {
@@ -34,6 +34,15 @@ const ACTION_LABELS: Record<string, string> = {
   underpinning_breached: 'Underpinning contract breached',
 };
 
+/** The notes as the practice reads them in the portal: the desk's questions are for them, the answers theirs. */
+const CUSTOMER_NOTE_LABELS: Record<string, string> = {
+  comment: 'Message',
+  question: 'Question for you',
+  answer: 'Your answer',
+  resolution: 'What we did',
+  major_update: 'Update on a wider fault',
+};
+
 /** The journal records each note too; the note itself is shown, so its journal twin is not. */
 const NOTE_ACTIONS = new Set(['note', 'work_note', 'major_update']);
 const EMAIL_EVENTS: Record<string, string> = {
@@ -47,6 +56,20 @@ const EMAIL_EVENTS: Record<string, string> = {
   major_update: 'major incident update',
 };
 
+/**
+ * What became of an e-mail, where it is not simply sent or received: queued, not sent (with the
+ * server's reason, "not sent: no SMTP relay is configured", read as "Not sent — no SMTP relay is
+ * configured"), or an inbound one not taken. A customer is told that it was not sent, not why:
+ * the reason is for the desk to put right.
+ */
+function emailOutcome(m: EmailMessage, customer: boolean): { label: string; colour: string; reason: string | null } | null {
+  const reason = customer ? null : (m.reason?.replace(/^not sent:\s*/i, '') || null);
+  if (m.state === 'queued') return { label: 'Queued', colour: 'yellow', reason: null };
+  if (m.state === 'failed') return { label: 'Not sent', colour: 'red', reason };
+  if (m.state === 'rejected') return { label: 'Not added to the incident', colour: 'red', reason };
+  return null;
+}
+
 interface Entry {
   key: string;
   at: string;
@@ -59,8 +82,9 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{
 function changeValue(field: string, value: unknown): string {
   if (typeof value === 'string' && field === 'state') return stateLabel(value);
   if (typeof value === 'string' && field === 'resolutionCode') return resolutionLabel(value);
+  if (typeof value === 'string' && field === 'category') return categoryLabel(value);
+  if (typeof value === 'string' && (field === 'impact' || field === 'urgency')) return levelLabel(value);
   if (typeof value === 'string' && INSTANT.test(value)) return formatDateTime(value);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.length > 0 ? value.join(', ') : '—';
   return formatValue(value);
 }
 
@@ -80,7 +104,7 @@ function changeLabel(field: string): string {
  * changed and who changed it (the journal, for those who may read it), and the e-mail n3sp sent
  * or received about it (where the notifications route answers).
  */
-export function Timeline({ incidentId, journal, emails, refresh, heading = 'Timeline' }: { incidentId: number; journal: boolean; emails: boolean; refresh: number; heading?: string }) {
+export function Timeline({ incidentId, journal, emails, refresh, heading = 'Timeline', customer = false }: { incidentId: number; journal: boolean; emails: boolean; refresh: number; heading?: string; customer?: boolean }) {
   const notes = useResource<Note[]>(`/incidents/${incidentId}/notes`);
   const changes = useResource<Page<JournalEntry>>(journal ? `/incidents/${incidentId}/journal` : null, { limit: 200 });
   const mail = useResource<Page<EmailMessage>>(emails ? '/notifications' : null, { recordType: 'incident', recordId: incidentId, sort: '-createdAt', limit: 100 });
@@ -102,7 +126,7 @@ export function Timeline({ incidentId, journal, emails, refresh, heading = 'Time
       node: (
         <>
           <p className="timeline__head">
-            <span className={`tag tag--${n.kind === 'work_note' ? 'grey' : n.kind === 'question' ? 'yellow' : n.kind === 'major_update' ? 'red' : 'blue'}`}>{NOTE_KIND_LABELS[n.kind] ?? n.kind}</span> by <strong>{n.author}</strong>{' '}
+            <span className={`tag tag--${n.kind === 'work_note' ? 'grey' : n.kind === 'question' ? 'yellow' : n.kind === 'major_update' ? 'red' : 'blue'}`}>{(customer ? CUSTOMER_NOTE_LABELS[n.kind] : undefined) ?? NOTE_KIND_LABELS[n.kind] ?? inWords(n.kind)}</span> by <strong>{n.author}</strong>{' '}
             <time dateTime={n.createdAt} className="muted">
               {formatDateTime(n.createdAt)}
             </time>
@@ -148,32 +172,38 @@ export function Timeline({ incidentId, journal, emails, refresh, heading = 'Time
   }
   for (const m of mail.data?.items ?? []) {
     const at = m.sentAt ?? m.receivedAt ?? m.createdAt;
+    const outcome = emailOutcome(m, customer);
     entries.push({
       key: `m${m.id}`,
       at,
       node: (
         <>
           <p className="timeline__head">
-            <span className="tag tag--grey">{m.direction === 'out' ? 'E-mail sent' : 'E-mail received'}</span>{' '}
+            <span className="tag tag--grey">{m.state === 'sent' ? 'E-mail sent' : m.state === 'received' ? 'E-mail received' : 'E-mail'}</span>{' '}
             {m.direction === 'out' ? (
               <>
                 to <strong>{m.to.map((t) => t.name ?? t.address).join(', ')}</strong>
-                {m.event && <span className="muted"> ({EMAIL_EVENTS[m.event] ?? m.event})</span>}
+                {m.event && <span className="muted"> ({EMAIL_EVENTS[m.event] ?? inWords(m.event)})</span>}
               </>
             ) : (
               <>
                 from <strong>{m.from.address}</strong>
               </>
+            )}
+            {outcome && (
+              <>
+                : <span className={`tag tag--${outcome.colour}`}>{outcome.label}</span>
+                {outcome.reason && <> — {outcome.reason}</>}
+              </>
             )}{' '}
             <time dateTime={at} className="muted">
               {formatDateTime(at)}
-            </time>{' '}
-            {m.state !== 'sent' && m.state !== 'received' && <span className={`tag tag--${m.state === 'failed' || m.state === 'rejected' ? 'red' : 'yellow'}`}>{m.state}</span>}
+            </time>
           </p>
           <details className="email">
             <summary>{m.subject}</summary>
             <p className="note-body">{m.text}</p>
-            {m.reason && <p className="muted">{m.reason}</p>}
+            {m.state === 'sent' && m.reason && !customer && <p className="muted">{m.reason}</p>}
           </details>
         </>
       ),

@@ -6,8 +6,11 @@ import { Journal } from '../components/Journal.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatBusinessTime, formatDateTime } from '../labels.ts';
+import { bandwidth } from '../network/labels.ts';
 import { dueLabelOf, requestKindLabel, requestStateColour, requestStateLabel, slaStandingOf, type RequestTask, type ServiceRequest } from '../requests/types.ts';
 import { SlaMark } from '../incidents/bits.tsx';
+import { clockStateColour, clockStateLabel } from '../incidents/types.ts';
+import { connectionStateLabel } from '../connections/types.ts';
 import { useSession } from '../session.tsx';
 import '../requests/requests.css';
 
@@ -77,7 +80,7 @@ export function ServiceRequestPage() {
       <h1 ref={heading} tabIndex={-1}>
         {r.number}: {r.title}
       </h1>
-      <Summary r={r} />
+      <Summary r={r} staffView={self?.scope === 'network'} />
       {approver && r.state === 'awaiting_approval' && <Approval r={r} onDone={refresh} />}
       {r.nextStates.length > 0 && <NextStep r={r} etag={resource.etag} onDone={refresh} />}
       <Tasks r={r} canWork={!!staff && WORKING.includes(r.state)} onDone={refresh} />
@@ -88,7 +91,8 @@ export function ServiceRequestPage() {
   );
 }
 
-function Summary({ r }: { r: ServiceRequest }) {
+/** `staffView` adds what only the network's own people read by: product codes. */
+function Summary({ r, staffView }: { r: ServiceRequest; staffView: boolean }) {
   const standing = slaStandingOf(r.clocks);
   const d = r.details;
   return (
@@ -120,7 +124,7 @@ function Summary({ r }: { r: ServiceRequest }) {
         <div>
           <dt>Connection</dt>
           <dd>
-            <Link to={`/connections/${r.connection.id}`}>Connection {r.connection.id}</Link> <span className="muted">({r.connection.state})</span>
+            <Link to={`/connections/${r.connection.id}`}>Connection {r.connection.id}</Link> <span className="muted">({connectionStateLabel(r.connection.state).toLowerCase()})</span>
           </dd>
         </div>
       )}
@@ -128,7 +132,8 @@ function Summary({ r }: { r: ServiceRequest }) {
         <div>
           <dt>Product</dt>
           <dd>
-            {r.product.name} <span className="muted">{r.product.code}</span>
+            {r.product.name}
+            {staffView && <span className="muted"> {r.product.code}</span>}
           </dd>
         </div>
       )}
@@ -136,7 +141,17 @@ function Summary({ r }: { r: ServiceRequest }) {
         <div>
           <dt>Upgrade</dt>
           <dd>
-            From {d.fromProduct?.code} to {d.targetProduct.code} ({d.targetProduct.name})
+            {staffView ? (
+              <>
+                {d.fromProduct ? `From ${d.fromProduct.code} to ` : 'To '}
+                {d.targetProduct.code} ({d.targetProduct.name})
+              </>
+            ) : (
+              <>
+                {d.fromProduct?.bandwidthDownKbps ? `From ${bandwidth(d.fromProduct.bandwidthDownKbps)} to ` : 'To '}
+                {d.targetProduct.name}
+              </>
+            )}
           </dd>
         </div>
       )}
@@ -302,7 +317,7 @@ function Tasks({ r, canWork, onDone }: { r: ServiceRequest; canWork: boolean; on
               <td className="numeric">{t.position}</td>
               <td>
                 {t.title}
-                {t.completesItself && t.state === 'open' && <span className="muted"> — completes when the connection is {t.completesItself}</span>}
+                {t.completesItself && t.state === 'open' && <span className="muted"> — completes when the connection is {connectionStateLabel(t.completesItself).toLowerCase()}</span>}
                 {t.notes && (
                   <>
                     <br />
@@ -384,7 +399,9 @@ function Clocks({ r }: { r: ServiceRequest }) {
                 <td className="nowrap">{formatBusinessTime(c.targetMs)}</td>
                 <td className="nowrap">{formatBusinessTime(c.elapsedBusinessMs)}</td>
                 <td className="nowrap">{c.dueAt ? formatDateTime(c.dueAt) : '—'}</td>
-                <td>{c.state}</td>
+                <td>
+                  <span className={`tag tag--${clockStateColour(c.state)}`}>{clockStateLabel(c.state)}</span>
+                </td>
               </tr>
             ))}
           </tbody>

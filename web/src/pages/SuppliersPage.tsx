@@ -1,9 +1,11 @@
 import { Link } from 'react-router-dom';
 import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ResultCount, ShowMore } from '../components/PagedList.tsx';
+import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePagedList, usePageTitle } from '../hooks.ts';
 import { supplierKindLabel, supplierStateLabel } from '../network/labels.ts';
 import type { Supplier } from '../network/types.ts';
+import { ClauseCaption } from '../components/Layout.tsx';
 
 const COLUMNS: Column<Supplier>[] = [
   { head: 'Name', cell: (s) => <Link to={`/suppliers/${s.id}`}>{s.name}</Link> },
@@ -19,13 +21,20 @@ export function SuppliersPage() {
   const heading = usePageTitle('Suppliers');
   return (
     <>
-      <p className="caption">ISO/IEC 20000-1:2018 clause 8.3.4</p>
+      <ClauseCaption>ISO/IEC 20000-1:2018 clause 8.3.4</ClauseCaption>
       <h1 ref={heading} tabIndex={-1}>
         Suppliers
       </h1>
-      <ResultCount list={list} noun={['supplier', 'suppliers']} />
-      <ItemTable caption="Suppliers" columns={COLUMNS} items={list.items} rowKey={(s) => s.id} />
-      <ShowMore list={list} />
+      {list.error && !list.loaded ? (
+        // Refused (a customer has no supplier list) or unreadable: that alone, not a list still "loading".
+        <ProblemMessage error={list.error} />
+      ) : (
+        <>
+          <ResultCount list={list} noun={['supplier', 'suppliers']} />
+          <ItemTable caption="Suppliers" columns={COLUMNS} items={list.items} rowKey={(s) => s.id} />
+          <ShowMore list={list} />
+        </>
+      )}
     </>
   );
 }

@@ -1,5 +1,8 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
 import { ItemTable, type Column } from '../components/ItemTable.tsx';
 import { ResultCount, ShowMore } from '../components/PagedList.tsx';
+import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePagedList, usePageTitle } from '../hooks.ts';
 import { roleLabel } from '../labels.ts';
 import type { User } from '../types.ts';
@@ -31,15 +34,23 @@ export function UsersPage() {
       <h1 ref={heading} tabIndex={-1}>
         Users
       </h1>
-      <ResultCount list={list} noun={['user', 'users']} />
-      <ItemTable caption="Users" columns={COLUMNS} items={list.items} rowKey={(u) => u.id} />
-      <ShowMore list={list} />
+      {list.error && !list.loaded ? (
+        // Refused (a customer has no user list) or unreadable: that alone, not a list still "loading".
+        <ProblemMessage error={list.error} />
+      ) : (
+        <>
+          <ResultCount list={list} noun={['user', 'users']} />
+          <ItemTable caption="Users" columns={COLUMNS} items={list.items} rowKey={(u) => u.id} />
+          <ShowMore list={list} />
+        </>
+      )}
     </>
   );
 }
 
-function actsFor(user: User): string {
+/** Whom the account acts for. The users list names a supplier only by id, so that links to its page. */
+function actsFor(user: User): ReactNode {
   if (user.organisations.length) return user.organisations.map((o) => `${o.name} (${o.odsCode})`).join(', ');
-  if (user.supplierId !== null) return `Supplier ${user.supplierId}`;
+  if (user.supplierId !== null) return <Link to={`/suppliers/${user.supplierId}`}>Supplier {user.supplierId}</Link>;
   return 'The whole network';
 }

@@ -25,6 +25,8 @@ const FIELDS = ['kind', 'title', 'description', 'siteId', 'connectionId', 'produ
  */
 export function NewRequestForm({ onCreated }: { onCreated(request: ServiceRequest): void }) {
   const { self } = useSession();
+  // Product codes are the desk's shorthand; a practice chooses by name.
+  const staffView = self?.scope === 'network';
   const [kind, setKind] = useState('new_connection');
   const [values, setValues] = useState<Record<string, string>>({ organisationOdsCode: self?.organisations[0]?.odsCode ?? '' });
   const [error, setError] = useState<ApiError | null>(null);
@@ -124,7 +126,9 @@ export function NewRequestForm({ onCreated }: { onCreated(request: ServiceReques
                 <option value="">{products.loading ? 'Reading the catalogue…' : 'Choose a product'}</option>
                 {products.data?.items.map((p) => (
                   <option key={p.code} value={p.code}>
-                    {p.name} ({p.code}){p.requiresApproval ? ', needs approval' : ''}
+                    {p.name}
+                    {staffView ? ` (${p.code})` : ''}
+                    {p.requiresApproval ? ', needs approval' : ''}
                   </option>
                 ))}
               </select>
