@@ -123,6 +123,19 @@ describe('bad input', () => {
     assert.equal(await journalSize(env), before, 'nothing written');
   });
 
+  test('a value that may take one of several shapes is refused for the shape it names, not for every other', async () => {
+    const calendar = await admin.post('/api/v1/business-calendars', { name: 'shapes', hours: '24x7', closures: [{ kind: 'dates', from: '2026-12-24', to: '2026-12-31' }] });
+    assertProblem(calendar, 400);
+    assert.deepEqual(calendar.body.errors, [{ field: 'closures.0.title', message: 'is required' }], 'a dated closure without its title: nothing about a period’s start or end');
+    const period = await admin.post('/api/v1/business-calendars', {
+      name: 'shapes', hours: '24x7', closures: [{ kind: 'dates', from: '2026-12-24', to: '2026-12-31', title: 'Christmas' }, { kind: 'period', start: '2026-12-24T09:00:00Z', title: 'Training' }],
+    });
+    assert.deepEqual(period.body.errors, [{ field: 'closures.1.end', message: 'is required' }], 'each closure for its own shape');
+    const division = await admin.post('/api/v1/business-calendars', { name: 'shapes', hours: '24x7', bankHolidays: 'wales' });
+    assert.equal(division.body.errors.length, 1, JSON.stringify(division.body.errors));
+    assert.match(division.body.errors[0].message, /^must be one of england-and-wales, scotland, northern-ireland/);
+  });
+
   test('any JSON value posted to any create route gets a 4xx, never a 5xx, and writes nothing when refused', async () => {
     const creates = env.app.routeTable.filter((r) => r.method === 'POST' && !r.url.includes(':') && r.url !== '/api/v1/session');
     await fc.assert(

@@ -14,6 +14,7 @@ export function describeConstraint(name: string, field: string, message: string)
 
 interface AjvError {
   instancePath: string;
+  schemaPath?: string;
   message?: string;
   keyword: string;
   params: Record<string, unknown>;
@@ -59,11 +60,54 @@ function messageOf(e: AjvError): string {
   }
 }
 
+/** "…/anyOf/2/…": the value was tried against each shape of a union, and this error is shape 2's. */
+const UNION_BRANCH = /^(.*?\/(?:anyOf|oneOf)\/)(\d+)(?:\/|$)/;
+
+/**
+ * A value that may take one of several shapes (a dated or a period closure; a division or none)
+ * fails each shape it is not, and the validator reports them all: "start is required; from is not
+ * a known field; kind must be equal to constant" for a dated closure that only lacks its title.
+ * Only the shape the value meant counts: the one whose `kind` (a constant) it gave, else the one
+ * it came nearest to. Errors outside unions pass as they are.
+ */
+function meantShapesOnly(errors: AjvError[]): AjvError[] {
+  const shapes = new Map<string, Map<string, AjvError[]>>();
+  for (const e of errors) {
+    const branch = e.schemaPath && UNION_BRANCH.exec(e.schemaPath);
+    if (!branch) continue;
+    const union = `${valuePathOf(e.instancePath, branch[1]!)} ${branch[1]}`;
+    const byShape = shapes.get(union) ?? shapes.set(union, new Map()).get(union)!;
+    byShape.set(branch[2]!, [...(byShape.get(branch[2]!) ?? []), e]);
+  }
+  const dropped = new Set<AjvError>();
+  for (const byShape of shapes.values()) {
+    const ranked = [...byShape.values()].sort((a, b) => missed(a) - missed(b));
+    for (const other of ranked.slice(1)) for (const e of other) dropped.add(e);
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
+/** The path of the value a union's schema (at `schemaPath`) was applied to: as many steps of the error's path as the schema path descends. */
+function valuePathOf(instancePath: string, schemaPath: string): string {
+  const tokens = schemaPath.split('/');
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] === 'properties' || tokens[i] === 'patternProperties') {
+      i++; // the property's name
+      depth++;
+    } else if (tokens[i] === 'items' || tokens[i] === 'additionalProperties') depth++;
+  }
+  return instancePath.split('/').slice(0, depth + 1).join('/');
+}
+
+/** How far a value is from a shape: its constant (the `kind`) not matched outweighs any number of other faults. */
+const missed = (shapeErrors: AjvError[]) => shapeErrors.reduce((sum, e) => sum + (e.keyword === 'const' ? 1000 : 1), 0);
+
 function validationProblem(error: FastifyError): Problem {
   const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   const seen = new Set<string>();
   const errors: FieldError[] = [];
-  for (const e of (error.validation ?? []) as AjvError[]) {
+  for (const e of meantShapesOnly((error.validation ?? []) as AjvError[])) {
     // anyOf/oneOf add a summary error beside each branch's; the branch errors say more.
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
     const field = fieldOf(context, e);
