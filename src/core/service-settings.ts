@@ -3,6 +3,8 @@ import type { Db } from './db/database.ts';
 import type { Tx } from './journal/journal.ts';
 import { actorOf, type Principal } from './access/principal.ts';
 import { problems } from './errors.ts';
+import { recordHistory } from './journal/history.ts';
+import type { PageRequest } from './http/pagination.ts';
 
 /**
  * Settings a service manager edits, one JSON document per key in `service_setting` (the incident
@@ -19,6 +21,8 @@ export interface ServiceSettings<T extends object> {
   forget(owner: object): void;
   /** Saves (If-Match: `expected` is the version read; 412 otherwise) and journals the change. */
   save(tx: Tx, ctx: AppContext, principal: Principal, expected: number, next: T): Promise<Versioned<T>>;
+  /** Every save, newest first: who changed what, from what to what (the journal's entries for this key). */
+  history(db: Db, page: PageRequest): ReturnType<typeof recordHistory>;
 }
 
 export interface Versioned<T> {
@@ -77,6 +81,9 @@ export function serviceSettings<T extends object>(key: string, defaults: T, { ca
         fields,
       });
       return { settings: next, version: saved.version };
+    },
+    history(db, page) {
+      return recordHistory(db, 'service_setting', key, page);
     },
   };
 }

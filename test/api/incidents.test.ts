@@ -355,6 +355,20 @@ describe('the lifecycle', () => {
     assert.equal(entry.actor, 'n3sp');
     assert.match(entry.summary, /reopen window passed/);
   });
+
+  test('a shorter reopen window closes the incidents already resolved when their new window ends', async () => {
+    const incident = await logIncident();
+    await move(incident.id, 'resolved', desk, { resolutionCode: 'fixed_by_desk', resolutionNotes: 'Restarted the router.' });
+    const settings = await manager.get('/api/v1/incident-settings');
+    const shorter = await manager.request('PUT', '/api/v1/incident-settings', { ...settings.body, reopenWindowHours: 12 }, { 'if-match': String(settings.headers.etag) });
+    assert.equal(shorter.status, 200, JSON.stringify(shorter.body));
+    try {
+      await env.rt.jobs!.drain({ now: new Date(Date.now() + 13 * 3_600_000) });
+      assert.equal((await desk.get(`/api/v1/incidents/${incident.id}`)).body.state, 'closed', 'closed 12 hours after its resolution, not 120');
+    } finally {
+      await manager.request('PUT', '/api/v1/incident-settings', settings.body, { 'if-match': String(shorter.headers.etag) });
+    }
+  });
 });
 
 describe('supplier hand-off', () => {
@@ -595,7 +609,10 @@ describe('roles', () => {
   test('an auditor reads but changes nothing; a customer cannot see the teams', async () => {
     const auditor = (await clientAs(env, { roles: ['auditor'] })).api;
     const incident = await logIncident();
-    assert.equal((await auditor.get(`/api/v1/incidents/${incident.id}`)).status, 200);
+    const read = await auditor.get(`/api/v1/incidents/${incident.id}`);
+    assert.equal(read.status, 200);
+    assert.deepEqual(read.body.nextStates, [], 'no move offered to one who may make none');
+    assert.ok((await desk.get(`/api/v1/incidents/${incident.id}`)).body.nextStates.length > 0, 'the desk’s are');
     assert.equal((await auditor.post(`/api/v1/incidents/${incident.id}/notes`, { body: 'x' })).status, 403);
     assert.equal((await customer.get('/api/v1/teams')).status, 403);
     const user = await makeUser(env, { roles: ['customer'], organisations: [practice.ods_code] });

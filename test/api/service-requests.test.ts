@@ -558,6 +558,15 @@ describe('service requests', () => {
     assert.equal(desks.priority, 'P2', 'the desk sets it as it raises one');
   });
 
+  test('an auditor reads a request but is offered no move, since they may make none', async () => {
+    const auditor = (await clientAs(env, { roles: ['auditor'] })).api;
+    const raised = await raise(desk, { kind: 'access', organisationOdsCode: practice.ods_code, access: { name: 'Priya Shah', to: 'the clinical system' } });
+    assert.ok(raised.nextStates.includes('cancelled'), 'the desk may cancel it');
+    const read = await auditor.get(`${BASE}/${raised.id}`);
+    assert.equal(read.status, 200);
+    assert.deepEqual(read.body.nextStates, []);
+  });
+
   test('a fulfilled request nobody confirms closes by itself five days on', async () => {
     const r = await raise(desk, { kind: 'cease', connectionId: (await liveConnection()).connection.id });
     for (const t of r.tasks) await work(r.id, t.id, 'complete');

@@ -16,6 +16,7 @@ import {
   acceptIncident,
   addNote,
   assignIncident,
+  changeIncidentSettings,
   createIncident,
   declareMajor,
   ENTITY,
@@ -32,7 +33,8 @@ import {
   transitionIncident,
   updateIncident,
 } from './service.ts';
-import { forgetIncidentSettings, incidentSettings, saveIncidentSettings } from './settings.ts';
+import { forgetIncidentSettings, incidentSettings, incidentSettingsHistory } from './settings.ts';
+import { problems } from '../../core/errors.ts';
 import {
   AcceptBody,
   AssignBody,
@@ -203,7 +205,15 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     },
   });
 
-  const settingsAccess = (permission: 'incidents:read' | 'service_levels:write') => ({ access: { permission, resource: 'incident_settings' } });
+  const settingsAccess = (permission: 'incidents:read' | 'service_levels:write' | 'journal:read') => ({ access: { permission, resource: 'incident_settings' } });
+  app.get('/incident-settings/journal', {
+    config: settingsAccess('journal:read'),
+    schema: { tags, summary: "The incident settings' journal, newest first: who changed the priority matrix, the reopen window or the defaults, from what to what", querystring: PageQuery(['id'], {}), response: { 200: Page(JournalEntrySchema) } },
+    handler: async (request) => {
+      if (principalOf(request).scope.kind !== 'network') throw problems.forbidden('The incident settings are the service desk’s configuration.');
+      return incidentSettingsHistory(ctx.db, request.query);
+    },
+  });
   app.get('/incident-settings', {
     config: settingsAccess('incidents:read'),
     schema: { tags, summary: 'The priority matrix (impact × urgency) and the reopen window', response: { 200: Type.Ref('IncidentSettings') } },
@@ -218,7 +228,7 @@ export async function incidentRoutes(appBase: FastifyInstance, ctx: AppContext):
     config: settingsAccess('service_levels:write'),
     schema: { tags, summary: 'Change the priority matrix and reopen window (If-Match required; "0" before the first change)', body: IncidentSettingsSchema, response: { 200: Type.Ref('IncidentSettings') } },
     handler: async (request, reply) => {
-      const saved = await inTransaction(ctx, (tx) => saveIncidentSettings(tx, ctx, principalOf(request), expectedVersion(request), request.body));
+      const saved = await inTransaction(ctx, (tx) => changeIncidentSettings(tx, ctx, principalOf(request), expectedVersion(request), request.body));
       forgetIncidentSettings(ctx.db);
       setEtag(reply, saved.version);
       return saved.settings;

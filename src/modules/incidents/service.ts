@@ -5,7 +5,7 @@ import * as clock from '../../core/clock.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import { actorOf, SYSTEM_PRINCIPAL, type Actor, type Principal } from '../../core/access/principal.ts';
 import { problems } from '../../core/errors.ts';
-import { cancel, schedule } from '../../core/jobs/queue.ts';
+import { cancel, reschedule, schedule } from '../../core/jobs/queue.ts';
 import { changedFields } from '../../domain/journal-changes.ts';
 import { priorityOf } from '../../domain/priority-matrix.ts';
 import { counted } from '../../domain/words.ts';
@@ -42,7 +42,8 @@ import {
   type IncidentRow,
   type IncidentSummaryRow,
 } from './queries.ts';
-import { incidentSettings } from './settings.ts';
+import { incidentSettings, saveIncidentSettings } from './settings.ts';
+import type { IncidentSettings } from './schemas.ts';
 import { incidentChanges, type IncidentFacts } from './events.ts';
 import type { Accept, Assign, CreateIncident, HandOff, Incident, IncidentSummary, Link, Note, NoteInput, Transition, UpdateIncident } from './schemas.ts';
 
@@ -131,7 +132,8 @@ export async function presentIncident(ctx: AppContext, principal: Principal, row
     reopenUntil: row.state === 'resolved' ? iso(reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)) : null,
     children: children.map((c) => ({ id: c.id, number: c.number, title: c.title, state: c.state })),
     clocks,
-    nextStates: movesFor(row.state as IncidentState, party).filter((to) => party !== 'supplier' || row.state === 'pending_supplier'),
+    // Only moves the caller may make: an auditor reads every incident and moves none.
+    nextStates: principal.permissions.has('incidents:write') ? movesFor(row.state as IncidentState, party).filter((to) => party !== 'supplier' || row.state === 'pending_supplier') : [],
   };
 }
 
@@ -320,6 +322,23 @@ async function keepAutoCloseTimer(tx: Tx, ctx: AppContext, row: IncidentRow): Pr
   if (row.state !== 'resolved') return;
   const { settings } = await incidentSettings(tx, ctx.db);
   await schedule(tx, { kind: AUTO_CLOSE_JOB, runAt: reopenUntil(row.resolved_at, settings.reopenWindowHours * HOUR)!, payload: { incidentId: row.id }, dedupeKey: key });
+}
+
+/**
+ * New incident settings. A changed reopen window applies to the incidents already resolved: each
+ * closes when its new window ends (at its next run of the worker, if that has passed). A longer
+ * window would be caught anyway when the old timer fired; a shorter one only here.
+ */
+export async function changeIncidentSettings(tx: Tx, ctx: AppContext, principal: Principal, expected: number, next: IncidentSettings) {
+  const { settings: before } = await incidentSettings(tx);
+  const saved = await saveIncidentSettings(tx, ctx, principal, expected, next);
+  if (next.reopenWindowHours === before.reopenWindowHours) return saved;
+  for (const row of await tx.selectFrom('incident').select(['id', 'resolved_at']).where('state', '=', 'resolved').execute()) {
+    const key = `${AUTO_CLOSE_JOB}:${row.id}`;
+    const runAt = reopenUntil(row.resolved_at, next.reopenWindowHours * HOUR)!;
+    if (!(await reschedule(tx, key, runAt))) await schedule(tx, { kind: AUTO_CLOSE_JOB, runAt, payload: { incidentId: row.id }, dedupeKey: key });
+  }
+  return saved;
 }
 
 async function addNoteRow(tx: Tx, incidentId: number, note: { kind: string; customerVisible: boolean; body: string; author: Actor; source?: 'web' | 'api' | 'email' | 'system' }) {

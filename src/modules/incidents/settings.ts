@@ -1,5 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
 import type { Db } from '../../core/db/database.ts';
+import type { PageRequest } from '../../core/http/pagination.ts';
 import type { Tx } from '../../core/journal/journal.ts';
 import type { Principal } from '../../core/access/principal.ts';
 import { serviceSettings } from '../../core/service-settings.ts';
@@ -23,6 +24,11 @@ const store = serviceSettings(KEY, DEFAULT_INCIDENT_SETTINGS);
 /** Every incident read consults these; see core/service-settings.ts for how long a process keeps them. */
 export function forgetIncidentSettings(db: object): void {
   store.forget(db);
+}
+
+/** Every change to the settings, newest first. */
+export function incidentSettingsHistory(db: Db, page: PageRequest) {
+  return store.history(db, page);
 }
 
 /** The settings in force, with their version for If-Match; the defaults until someone saves. */

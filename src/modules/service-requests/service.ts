@@ -154,7 +154,8 @@ export async function detailOf(db: Db | Tx, principal: Principal, row: RequestRo
     tasks: tasks.map((t) => presentTask(row.kind as RequestKind, t)),
     notes: notes.map(presentNote),
     clocks: clocks.get(row.id) ?? [],
-    nextStates: manualNextStates(snapshotOf(row, tasks), actorFacts(principal)),
+    // Only moves the caller may make: an auditor reads every request and moves none.
+    nextStates: principal.permissions.has('requests:write') ? manualNextStates(snapshotOf(row, tasks), actorFacts(principal)) : [],
   };
 }
 
