@@ -155,4 +155,26 @@ describe('a supplier after another supplier', () => {
     assert.ok(customerNotes.includes('Our engineer found no fault on the line'));
     assert.ok(!customerNotes.some((b) => b.includes(costCode) || b.includes(albionWord) || b.includes('fibre spine')));
   });
+
+  test('taken back by the desk, the supplier’s contract clock stops where it stood; handed to them again, it runs on', async () => {
+    const created = await desk.post('/api/v1/incidents', { title: 'Intermittent line at Moorside', siteId: site.id, impact: 'medium', urgency: 'high' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id: number = created.body.id;
+    await handOff(id, pennine.id, 'Pennine: please test the line');
+    const running = (await desk.get(`/api/v1/incidents/${id}`)).body.clocks.filter((c: { kind: string }) => c.kind === 'underpinning');
+    assert.deepEqual(running.map((c: { state: string; stoppedAt: string | null }) => [c.state, c.stoppedAt]), [['running', null]]);
+
+    await takeBack(id);
+    const back = await desk.get(`/api/v1/incidents/${id}`);
+    const stopped = back.body.clocks.filter((c: { kind: string }) => c.kind === 'underpinning');
+    assert.equal(stopped.length, 1);
+    assert.equal(stopped[0].state, 'met', 'with the desk, it no longer counts against Pennine');
+    assert.ok(stopped[0].stoppedAt, JSON.stringify(stopped[0]));
+    assert.ok(back.body.clocks.some((c: { kind: string; state: string }) => c.kind === 'sla' && c.state === 'running'), 'the promise to the customer runs on');
+    assert.equal((await pennineEngineer.get(`/api/v1/incidents/${id}`)).status, 200, 'Pennine still reads the incident it worked');
+
+    await handOff(id, pennine.id, 'Pennine: the fault is back, please look again');
+    const again = (await desk.get(`/api/v1/incidents/${id}`)).body.clocks.filter((c: { kind: string }) => c.kind === 'underpinning');
+    assert.ok(again.some((c: { state: string }) => c.state === 'running'), `handed to them again, their contract counts again: ${JSON.stringify(again)}`);
+  });
 });

@@ -251,9 +251,16 @@ function factsOf(row: IncidentRow): IncidentFacts {
   };
 }
 
-function subjectOf(row: Pick<IncidentRow, 'id' | 'number' | 'priority' | 'organisation_id' | 'team_id' | 'supplier_id'>, productId: number | null = null): ClockSubject {
-  return { recordType: 'incident', recordId: row.id, recordNumber: row.number, priority: row.priority, organisationId: row.organisation_id, teamId: row.team_id, supplierId: row.supplier_id, productId };
+function subjectOf(row: Pick<IncidentRow, 'id' | 'number' | 'priority' | 'organisation_id' | 'team_id' | 'supplier_id' | 'state'>, productId: number | null = null): ClockSubject {
+  return { recordType: 'incident', recordId: row.id, recordNumber: row.number, priority: row.priority, organisationId: row.organisation_id, teamId: row.team_id, supplierId: supplierHolding(row.state, row.supplier_id), productId };
 }
+
+/**
+ * The supplier its contract's clock runs for: the one the incident is handed to, while it is with
+ * them. Handed back (or taken back by the desk, or resolved) the incident keeps its supplier, for
+ * the record and for their engineers to read, but their clock stops.
+ */
+const supplierHolding = (state: string, supplierId: number | null) => (state === 'pending_supplier' ? supplierId : null);
 
 interface Change {
   action: string;
@@ -302,7 +309,7 @@ async function moveClocks(tx: Tx, ctx: AppContext, before: IncidentRow, c: Incid
     ...beforeSubject,
     priority: c.priority ?? before.priority,
     teamId: c.team_id !== undefined ? c.team_id : before.team_id,
-    supplierId: c.supplier_id !== undefined ? c.supplier_id : before.supplier_id,
+    supplierId: supplierHolding(c.state ?? before.state, c.supplier_id !== undefined ? c.supplier_id : before.supplier_id),
   };
   if (afterSubject.priority !== beforeSubject.priority || afterSubject.teamId !== beforeSubject.teamId || afterSubject.supplierId !== beforeSubject.supplierId) {
     summary = await subjectChanged(tx, ctx, beforeSubject, afterSubject, at);
