@@ -1,3 +1,4 @@
+import { ClauseCaption } from '../components/Layout.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
@@ -66,7 +67,7 @@ export function AvailabilityPage() {
 
   return (
     <>
-      <p className="caption">ISO/IEC 20000-1:2018 clause 8.7.1 · Service availability management</p>
+      <ClauseCaption>ISO/IEC 20000-1:2018 clause 8.7.1 · Service availability management</ClauseCaption>
       <h1 ref={heading} tabIndex={-1}>
         Availability
       </h1>

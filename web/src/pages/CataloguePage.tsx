@@ -1,3 +1,4 @@
+import { ClauseCaption } from '../components/Layout.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { usePagedList, usePageTitle } from '../hooks.ts';
 import { accessLabel, bandwidth, duration, productKindLabel, resilienceLabel } from '../network/labels.ts';
@@ -12,7 +13,7 @@ export function CataloguePage() {
 
   return (
     <>
-      <p className="caption">ISO/IEC 20000-1:2018 clause 8.2.4</p>
+      <ClauseCaption>ISO/IEC 20000-1:2018 clause 8.2.4</ClauseCaption>
       <h1 ref={heading} tabIndex={-1}>
         Service catalogue
       </h1>

@@ -1,3 +1,4 @@
+import { ClauseCaption } from '../components/Layout.tsx';
 import { Link } from 'react-router-dom';
 import { FilterBar, FilterSelect, FilterText } from '../components/FilterBar.tsx';
 import { ItemTable, type Column } from '../components/ItemTable.tsx';
@@ -38,7 +39,7 @@ export function ConnectionsPage() {
   const heading = usePageTitle('Connections');
   return (
     <>
-      <p className="caption">ISO/IEC 20000-1:2018 clause 8.2.6</p>
+      <ClauseCaption>ISO/IEC 20000-1:2018 clause 8.2.6</ClauseCaption>
       <h1 ref={heading} tabIndex={-1}>
         Connections
       </h1>

@@ -1,3 +1,4 @@
+import { ClauseCaption } from '../components/Layout.tsx';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, namesField, type Page } from '../api.ts';
@@ -73,7 +74,7 @@ export function MaintenancePage() {
 
   return (
     <>
-      <p className="caption">ISO/IEC 20000-1:2018 clauses 8.5.1 and 8.7.1 · Planned work</p>
+      <ClauseCaption>ISO/IEC 20000-1:2018 clauses 8.5.1 and 8.7.1 · Planned work</ClauseCaption>
       <h1 ref={heading} tabIndex={-1}>
         Maintenance calendar
       </h1>
