@@ -70,7 +70,7 @@ describe('service levels', () => {
     await period.getByLabel('From').fill('2026-10-01');
     await period.getByLabel('To (inclusive)').fill('2026-10-31');
     await period.getByRole('button', { name: 'Show' }).click();
-    await page.getByRole('status').filter({ hasText: '50% of targets met from 1 Oct 2026 to 31 Oct 2026: 2 met, 2 breached' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '50% of SLA targets on incidents and service requests met from 1 Oct 2026 to 31 Oct 2026: 2 met, 2 breached' }).waitFor();
     assert.deepEqual(await cells(page, /^Targets met and breached by priority/, 'P1'), ['2', '2', '4', '50%']);
     const chart = page.getByRole('img', { name: /^Targets met and breached by priority/ });
     assert.match((await chart.getAttribute('aria-label'))!, /P1 2 met, 2 breached/);
@@ -85,7 +85,7 @@ describe('service levels', () => {
     await period.getByLabel('From').fill('2026-09-01');
     await period.getByLabel('To (inclusive)').fill('2026-09-30');
     await period.getByRole('button', { name: 'Show' }).click();
-    await page.getByRole('status').filter({ hasText: 'No target was met or breached from 1 Sept 2026 to 30 Sept 2026.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'No SLA target on incidents and service requests was met or breached from 1 Sept 2026 to 30 Sept 2026.' }).waitFor();
 
     // The definitions with their targets in hours and minutes, and the calendars.
     const targets = /^Targets of INCIDENT-STANDARD/;
@@ -101,17 +101,17 @@ describe('service levels', () => {
     assert.match(await office.innerText(), /Shut on England and Wales bank holidays/);
     await assertAccessible(page, 'the service levels page');
 
-    // A warning fraction above 1 is refused beside its field; nothing changes.
+    // A warning point above 100% is refused beside its field; nothing changes.
     await page.getByRole('button', { name: 'Change the targets of INCIDENT-STANDARD' }).click();
     const form = page.getByRole('form', { name: 'Change the targets of INCIDENT-STANDARD' });
-    await form.getByLabel('Warning fraction').fill('1.5');
+    await form.getByLabel('Warn at, % of the target').fill('150');
     await form.getByRole('button', { name: 'Save the targets' }).click();
-    await form.locator('.field--error').filter({ hasText: 'Warning fraction' }).waitFor();
-    assert.equal(await form.getByLabel('Warning fraction').getAttribute('aria-invalid'), 'true');
+    await form.locator('.field--error').filter({ hasText: 'Warn at, % of the target' }).waitFor();
+    assert.equal(await form.getByLabel('Warn at, % of the target').getAttribute('aria-invalid'), 'true');
     await assertAccessible(page, 'a refused change of targets');
 
     // A shorter P1 resolution and a later warning are saved with If-Match and shown.
-    await form.getByLabel('Warning fraction').fill('0.8');
+    await form.getByLabel('Warn at, % of the target').fill('80');
     await form.getByLabel('P1 resolution, minutes').fill('240');
     await form.getByRole('button', { name: 'Save the targets' }).click();
     await incidentTerms.getByText('at 80% of the target').waitFor();
@@ -133,7 +133,7 @@ describe('service levels', () => {
 
     await page.goto(`${env.url}/service-levels?from=2026-10-01&to=2026-10-31`);
     await h1(page).filter({ hasText: /^Service levels$/ }).waitFor();
-    await page.getByRole('status').filter({ hasText: 'No target was met or breached from 1 Oct 2026 to 31 Oct 2026.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'No SLA target on incidents and service requests was met or breached from 1 Oct 2026 to 31 Oct 2026.' }).waitFor();
     await page.getByText('Business calendars are the service desk’s configuration').waitFor();
     await page.getByRole('table', { name: /^Targets of INCIDENT-STANDARD/ }).waitFor();
     assert.equal(await page.getByRole('button', { name: /^Change the targets/ }).count(), 0);

@@ -3,7 +3,9 @@ import { Field, FormProblem, SaveOrCancel } from '../components/Field.tsx';
 import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { useSettings, wholeNumber, type Settings } from '../hooks.ts';
 import type { IncidentSettings } from '../incidents/types.ts';
+import { History, type HistoryControl } from './History.tsx';
 
+const JOURNAL = '/incident-settings/journal';
 const hoursText = (hours: number) => (hours % 24 === 0 ? `${hours / 24} ${hours === 24 ? 'day' : 'days'}` : `${hours} hours`);
 
 /**
@@ -11,7 +13,7 @@ const hoursText = (hours: number) => (hours % 24 === 0 ? `${hours / 24} ${hours 
  * reopen it: read by the desk, changed by whoever keeps the service levels. Incidents already
  * logged keep their priority until someone changes their impact or urgency.
  */
-export function IncidentPriorities({ editable }: { editable: boolean }) {
+export function IncidentPriorities({ editable, history }: { editable: boolean; history: HistoryControl }) {
   const settings = useSettings<IncidentSettings>('/incident-settings');
   const s = settings.data;
   return (
@@ -57,6 +59,7 @@ export function IncidentPriorities({ editable }: { editable: boolean }) {
         </>
       )}
       {s && settings.editing && <PrioritiesForm settings={settings} current={s} />}
+      {history.shown && <History key={settings.etag} path={JOURNAL} what="the incident settings" open={history.open === JOURNAL} onToggle={() => history.toggle(JOURNAL)} />}
     </section>
   );
 }
