@@ -155,6 +155,41 @@ describe('calendars and definitions', () => {
     assert.equal((await manager.post('/api/v1/business-calendars', { name: `m${uniqueCode('').toLowerCase()}`, hours: '24x7' })).status, 201);
   });
 
+  test('an auditor reads who changed a calendar, a definition and the incident settings, when, and from what to what; a customer does not', async () => {
+    const { api: manager, user: managerUser } = await clientAs(env, { roles: ['service_manager'] });
+    const auditor = (await clientAs(env, { roles: ['auditor'] })).api;
+    const customer = (await clientAs(env, { roles: ['customer'], organisations: [org.ods_code] })).api;
+    const name = `audit-${uniqueCode('').toLowerCase()}`;
+    assert.equal((await manager.post('/api/v1/business-calendars', { name, hours: '24x7' })).status, 201);
+    assert.equal((await manager.patch(`/api/v1/business-calendars/${name}`, { bankHolidays: 'scotland' }, { 'if-match': '"1"' })).status, 200);
+    const calendar = await auditor.get(`/api/v1/business-calendars/${name}/journal`);
+    assert.equal(calendar.status, 200, JSON.stringify(calendar.body));
+    assert.deepEqual(calendar.body.items.map((e: { action: string; actor: string }) => [e.action, e.actor]), [['updated', managerUser.display_name], ['created', managerUser.display_name]]);
+    assert.deepEqual(calendar.body.items[0].changes.find((c: { field: string }) => c.field === 'bankHolidays'), { field: 'bankHolidays', before: null, after: 'scotland' });
+
+    const code = uniqueCode('AUD');
+    const elsewhere = await makeOrganisation(env);
+    const definition = { code, name: 'Audited SLA', kind: 'sla', recordType: 'incident', organisationOdsCode: elsewhere.ods_code, calendar: '24x7', targets: targets([60, 120, 240, 480, 960]) };
+    assert.equal((await manager.post('/api/v1/sla-definitions', definition)).status, 201);
+    assert.equal((await manager.patch(`/api/v1/sla-definitions/${code}`, { warningFraction: 0.5 }, { 'if-match': '"1"' })).status, 200);
+    const terms = await auditor.get(`/api/v1/sla-definitions/${code}/journal`);
+    assert.equal(terms.status, 200, JSON.stringify(terms.body));
+    assert.deepEqual(terms.body.items.map((e: { action: string }) => e.action), ['updated', 'created']);
+    assert.ok(terms.body.items[0].changes.some((c: { field: string; after: unknown }) => c.field === 'warningFraction' && Number(c.after) === 0.5), JSON.stringify(terms.body.items[0].changes));
+
+    const settings = await manager.get('/api/v1/incident-settings');
+    const saved = await manager.request('PUT', '/api/v1/incident-settings', { ...settings.body, reopenWindowHours: 72 }, { 'if-match': String(settings.headers.etag) });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const desk = await auditor.get('/api/v1/incident-settings/journal');
+    assert.equal(desk.status, 200, JSON.stringify(desk.body));
+    assert.deepEqual(desk.body.items[0].changes.find((c: { field: string }) => c.field === 'reopenWindowHours'), { field: 'reopenWindowHours', before: settings.body.reopenWindowHours, after: 72 });
+    await manager.request('PUT', '/api/v1/incident-settings', settings.body, { 'if-match': String(saved.headers.etag) });
+
+    assert.equal((await customer.get(`/api/v1/business-calendars/${name}/journal`)).status, 403);
+    assert.equal((await customer.get(`/api/v1/sla-definitions/${code}/journal`)).status, 403);
+    assert.equal((await customer.get('/api/v1/incident-settings/journal')).status, 403);
+  });
+
   const targets = (resolutionMinutes: number[], calendar?: string) =>
     ['P1', 'P2', 'P3', 'P4', 'P5'].map((priority, i) => ({ priority, responseMinutes: 15, resolutionMinutes: resolutionMinutes[i]!, ...(calendar ? { calendar } : {}) }));
 
@@ -465,8 +500,10 @@ describe('clocks on a record', () => {
     assert.equal(after.dueAt, '2026-06-09T12:00:00.000Z', '2 hours on Monday until 13:00, then 4 on Tuesday');
     assert.deepEqual(after.events!.map((e) => e.type), ['started', 'calendarChanged']);
     assert.deepEqual(await timers(after.id), { warning: '2026-06-09T10:00:00.000Z', breach: '2026-06-09T12:00:00.001Z' });
-    const recalculated = await env.rt.db.selectFrom('journal').select('summary').where('action', '=', 'sla_clocks_recalculated').where('entity_type', '=', 'business_calendar').execute();
-    assert.ok(recalculated.some((j) => j.summary === `1 running service level clock counts in version 2 of ${name} from Mon 8 Jun 2026, 11:00`), JSON.stringify(recalculated));
+    const recalculated = await env.rt.db.selectFrom('journal').select(['summary', 'changes']).where('action', '=', 'sla_clocks_recalculated').where('entity_type', '=', 'business_calendar').execute();
+    const entry = recalculated.find((j) => j.summary === `1 running service level clock counts in version 2 of ${name} from Mon 8 Jun 2026, 11:00, on 1 record`);
+    assert.ok(entry, JSON.stringify(recalculated));
+    assert.deepEqual(entry.changes, [{ field: 'records', before: null, after: s.recordNumber }], 'the record whose clock moved, by its number');
   });
 
   test('a cancelled record’s clocks stop as neither met nor breached, and their jobs go', async () => {

@@ -421,9 +421,9 @@ export async function changeSubject(tx: Tx, ctx: AppContext, after: ClockSubject
  * Each record whose clocks moved then has its summary, over all its clocks (some may count in
  * other calendars), kept on its row (`sla_due_at`), as a change to the record keeps it. The
  * records are locked first, then every clock of theirs: the order a change to a record takes
- * them in. Returns how many clocks moved.
+ * them in. Returns how many clocks moved, and the numbers of the records they run on.
  */
-export async function moveClocksToCalendar(tx: Tx, ctx: AppContext, calendar: ClockCalendar, at: Date): Promise<number> {
+export async function moveClocksToCalendar(tx: Tx, ctx: AppContext, calendar: ClockCalendar, at: Date): Promise<{ moved: number; records: string[] }> {
   useBankHolidaysOf(ctx.config);
   const t = at.getTime();
   const records = await recordsCountingOnCalendar(tx, calendar.id);
@@ -445,7 +445,7 @@ export async function moveClocksToCalendar(tx: Tx, ctx: AppContext, calendar: Cl
       .map((r) => ({ id: r.recordId, due: slaDueAtOf(summaryOf(ofRecord.get(`${recordType}:${r.recordId}`) ?? [], t)) }));
     await keepDueTimes(tx, recordType, dues);
   }
-  return moving.length;
+  return { moved: moving.length, records: records.map((r) => r.recordNumber) };
 }
 
 // ---- reading clocks -----------------------------------------------------------------------------

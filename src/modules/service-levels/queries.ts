@@ -8,6 +8,7 @@ import type { Scope } from '../../core/access/principal.ts';
 import { inScope, visibleOrganisations } from '../../core/access/scope.ts';
 import { paginate, type PageRequest } from '../../core/http/pagination.ts';
 import type { ClockRecordType } from './clocks.ts';
+import type { ClockMetric } from '../../domain/sla-definitions.ts';
 import type { ClockListRequest, ComplianceRequest, DefinitionListRequest } from './schemas.ts';
 
 /**
@@ -205,18 +206,25 @@ export function lockClocksOfRecord(tx: Tx, recordType: string, recordId: number)
   return tx.selectFrom('sla_clock').selectAll().where('record_type', '=', recordType).where('record_id', '=', recordId).orderBy('id').forUpdate().execute();
 }
 
-/** The records with a clock still running or paused in a calendar, by type and id (not locked). */
-export async function recordsCountingOnCalendar(db: Db | Tx, calendarId: number): Promise<Array<{ recordType: ClockRecordType; recordId: number }>> {
+/** The records with a clock still running or paused in a calendar, by type and id, with the numbers people quote (not locked). */
+export async function recordsCountingOnCalendar(db: Db | Tx, calendarId: number): Promise<Array<{ recordType: ClockRecordType; recordId: number; recordNumber: string }>> {
   const rows = await db
-    .selectFrom('sla_clock')
-    .select(['record_type', 'record_id'])
-    .distinct()
-    .where('calendar_id', '=', calendarId)
-    .where('stopped_at', 'is', null)
-    .orderBy('record_type')
-    .orderBy('record_id')
+    .selectFrom('sla_subject as subject')
+    .select(['subject.record_type', 'subject.record_id', 'subject.record_number'])
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('sla_clock')
+          .select('sla_clock.id')
+          .whereRef('sla_clock.record_type', '=', 'subject.record_type')
+          .whereRef('sla_clock.record_id', '=', 'subject.record_id')
+          .where('sla_clock.calendar_id', '=', calendarId)
+          .where('sla_clock.stopped_at', 'is', null),
+      ),
+    )
+    .orderBy('subject.record_type')
+    .orderBy('subject.record_id')
     .execute();
-  return rows.map((r) => ({ recordType: r.record_type as ClockRecordType, recordId: r.record_id }));
+  return rows.map((r) => ({ recordType: r.record_type as ClockRecordType, recordId: r.record_id, recordNumber: r.record_number }));
 }
 
 /**
@@ -509,13 +517,17 @@ export const slaBreachedWhere = (recordType: ClockRecordType, recordId: string) 
 export interface SlaStanding {
   breached: boolean;
   warning: boolean;
+  /** Which targets are breached and which only warned, so a list can say which is late: each metric once, in no set order; empty when none. */
+  breachedTargets: ClockMetric[];
+  warningTargets: ClockMetric[];
   /** The earliest due instant of its running SLA response clocks, as jsonb gives it (text); null once answered, or none runs. */
   responseDueAt: string | null;
 }
 
 /**
  * The record's standing against its SLA targets, as one column for a list's page: a single
- * aggregate over the record's own SLA clocks. A subquery in the select list is read for the page's
+ * aggregate over the record's own SLA clocks, which also names the targets (response, resolution)
+ * breached and warned, so that a late response is not read as a late resolution. A subquery in the select list is read for the page's
  * rows only, after the sort and the limit (an EXISTS here might be planned as a hash of every
  * clock). Incidents and service requests read it alike; `presentSlaStanding` gives it its API shape.
  * The response is due at its running clock's cached due instant (null while paused short of it);
@@ -523,5 +535,7 @@ export interface SlaStanding {
  */
 export const slaStandingOf = (recordType: ClockRecordType, recordId: string) =>
   sql<SlaStanding>`(select jsonb_build_object('breached', coalesce(bool_or(${CLOCK_BREACHED('standing')}), false), 'warning', coalesce(bool_or(${CLOCK_WARNING('standing')}), false),
+      'breachedTargets', coalesce(jsonb_agg(distinct standing.metric) filter (where ${CLOCK_BREACHED('standing')}), '[]'::jsonb),
+      'warningTargets', coalesce(jsonb_agg(distinct standing.metric) filter (where ${CLOCK_WARNING('standing')}), '[]'::jsonb),
       'responseDueAt', min(standing.due_at) filter (where standing.metric = 'response' and standing.stopped_at is null))
     from ${slaClocksOf(recordType, recordId, 'standing')})`;

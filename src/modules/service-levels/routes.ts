@@ -6,7 +6,8 @@ import { principalOf } from '../../core/http/route-access.ts';
 import { createOnce } from '../../core/http/idempotency.ts';
 import { etagOf, expectedVersion, setEtag } from '../../core/http/concurrency.ts';
 import { mapPage } from '../../core/http/pagination.ts';
-import { Page } from '../../core/http/schemas.ts';
+import { Page, PageQuery } from '../../core/http/schemas.ts';
+import { JournalEntrySchema, recordHistory } from '../../core/journal/history.ts';
 import { describeConstraint } from '../../core/http/problem-handler.ts';
 import { listCalendars, listClocks, listDefinitions } from './queries.ts';
 import {
@@ -34,7 +35,8 @@ export async function serviceLevelRoutes(appBase: FastifyInstance, ctx: AppConte
   const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
   for (const schema of [CalendarSchema, DefinitionSchema, ClockSchema, ComplianceSchema]) app.addSchema(schema);
   const tags = ['Service levels'];
-  const access = (permission: 'service_levels:read' | 'service_levels:write', resource: string) => ({ access: { permission, resource } }) as const;
+  const access = (permission: 'service_levels:read' | 'service_levels:write' | 'journal:read', resource: string) => ({ access: { permission, resource } }) as const;
+  const history = { querystring: PageQuery(['id'], {}), response: { 200: Page(JournalEntrySchema) } };
 
   app.get('/business-calendars', {
     config: access('service_levels:read', 'business_calendar'),
@@ -81,6 +83,15 @@ export async function serviceLevelRoutes(appBase: FastifyInstance, ctx: AppConte
     },
   });
 
+  app.get('/business-calendars/:name/journal', {
+    config: access('journal:read', 'business_calendar'),
+    schema: { tags, summary: "A business calendar's journal, newest first: who changed its hours, closures or bank holidays, from what to what, and the clocks each change moved", params: CalendarParams, ...history },
+    handler: async (request) => {
+      const row = await getCalendar(ctx, principalOf(request), request.params.name);
+      return recordHistory(ctx.db, 'business_calendar', row.id, request.query);
+    },
+  });
+
   app.get('/sla-definitions', {
     config: access('service_levels:read', 'sla_definition'),
     schema: { tags, summary: 'SLA, OLA and underpinning definitions', querystring: DefinitionListQuery, response: { 200: Page(Type.Ref('SlaDefinition')) } },
@@ -104,6 +115,18 @@ export async function serviceLevelRoutes(appBase: FastifyInstance, ctx: AppConte
       const row = await getDefinition(ctx, principalOf(request), request.params.code);
       setEtag(reply, row.version);
       return presentDefinition(row);
+    },
+  });
+
+  app.get('/sla-definitions/:code/journal', {
+    config: access('journal:read', 'sla_definition'),
+    schema: { tags, summary: "A service level definition's journal, newest first: who changed its targets, calendar or warning point, from what to what", params: DefinitionParams, ...history },
+    handler: async (request) => {
+      const principal = principalOf(request);
+      // The terms' history is the desk's record of its own configuration, as the calendars are.
+      requireStaff(principal);
+      const row = await getDefinition(ctx, principal, request.params.code);
+      return recordHistory(ctx.db, 'sla_definition', row.id, request.query);
     },
   });
 

@@ -139,14 +139,15 @@ export async function updateCalendar(ctx: AppContext, principal: Principal, name
       .execute();
     const after = (await findCalendar(tx, name))!;
     await ctx.journal.recordUpdate(tx, actorOf(principal), { entityType: 'business_calendar', entityId: before.id, before: presentCalendar(before), after: presentCalendar(after), fields: CALENDAR_FIELDS });
-    const moved = await moveClocksToCalendar(tx, ctx, after, at);
+    const { moved, records } = await moveClocksToCalendar(tx, ctx, after, at);
     if (moved > 0) {
       await ctx.journal.record(tx, actorOf(principal), {
         action: 'sla_clocks_recalculated',
         entityType: 'business_calendar',
         entityId: before.id,
-        summary: `${counted(moved, 'running service level clock')} ${moved === 1 ? 'counts' : 'count'} in version ${after.version} of ${name} from ${londonTime(at)}`,
-        changes: [],
+        summary: `${counted(moved, 'running service level clock')} ${moved === 1 ? 'counts' : 'count'} in version ${after.version} of ${name} from ${londonTime(at)}, on ${counted(records.length, 'record')}`,
+        // Which records' due times moved, for an auditor tracing a due time back to the edit that moved it.
+        changes: [{ field: 'records', before: null, after: records.join(', ') }],
       });
     }
     return after;
