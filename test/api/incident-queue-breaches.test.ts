@@ -44,13 +44,15 @@ interface Row {
   slaDueAt: string | null;
   slaBreached: boolean;
   slaWarning: boolean;
+  slaBreachedTargets: string[];
+  slaWarningTargets: string[];
   responseDueAt: string | null;
 }
 
 async function log(siteId: number, impact: string, urgency: string, extra: Record<string, unknown> = {}) {
   const created = await desk.post('/api/v1/incidents', { title: 'Connection down at reception', siteId, impact, urgency, ...extra });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  return created.body as { id: number; number: string; version: number; priority: string; clocks: Array<{ kind: string; metric: string; dueAt: string | null }> };
+  return created.body as { id: number; number: string; version: number; priority: string; clocks: Array<{ kind: string; metric: string; dueAt: string | null; warnAt: string | null }> };
 }
 
 async function queue(api: ApiClient, query: string): Promise<Row[]> {
@@ -96,6 +98,7 @@ describe('breaches in the queue', () => {
     const row = await rowOf(desk, p1.number);
     assert.equal(row.slaBreached, true);
     assert.equal(row.slaWarning, false, 'its breached response is a breach, not a warning; its resolution is not yet at its warning point');
+    assert.deepEqual([row.slaBreachedTargets, row.slaWarningTargets], [['response'], []], 'the breach is its response’s');
     assert.equal(row.responseDueAt, p1.clocks.find((c) => c.kind === 'sla' && c.metric === 'response')!.dueAt, 'still unanswered: its response is still due, and late');
     assert.equal((await rowOf(desk, quiet.number)).slaBreached, false);
   });
@@ -125,6 +128,18 @@ describe('breaches in the queue', () => {
     assert.equal(row.slaDueAt, p1.clocks.find((c) => c.kind === 'sla' && c.metric === 'resolution')!.dueAt, 'its resolution is still due, and next');
     assert.ok(numbers(await queue(desk, 'breached=true')).includes(p1.number));
   });
+
+  test('its response breached and stopped, its resolution past its warning point: the row names each target', async () => {
+    const resolution = p1.clocks.find((c) => c.kind === 'sla' && c.metric === 'resolution')!;
+    await worker.drain({ now: new Date(Date.parse(resolution.warnAt!) + 1_000) });
+    const record = await desk.get(`/api/v1/incidents/${p1.id}`);
+    const resolutionNow = record.body.clocks.find((c: { kind: string; metric: string }) => c.kind === 'sla' && c.metric === 'resolution');
+    assert.ok(resolutionNow.warnedAt !== null && resolutionNow.breachedAt === null, 'the resolution’s warning job recorded its warning');
+    const row = await rowOf(desk, p1.number);
+    assert.deepEqual([row.slaBreached, row.slaWarning], [true, true], 'the marks are the record’s: one target breached, one warned');
+    assert.deepEqual([row.slaBreachedTargets, row.slaWarningTargets], [['response'], ['resolution']], 'the response is late; the resolution only warned');
+    assert.deepEqual([(await rowOf(riverside, p1.number)).slaBreachedTargets, (await rowOf(riverside, p1.number)).slaWarningTargets], [['response'], ['resolution']], 'the customer reads the same');
+  });
 });
 
 test('a breach of an internal (OLA) target alone is not a breach of the customer’s SLA', async () => {
@@ -140,7 +155,7 @@ test('a breach of an internal (OLA) target alone is not a breach of the customer
   const record = await desk.get(`/api/v1/incidents/${held.id}`);
   assert.equal(record.body.clocks.find((c: { kind: string; metric: string }) => c.kind === 'ola' && c.metric === 'resolution').breachedAt !== null, true, 'the OLA is breached');
   const row = await rowOf(desk, held.number);
-  assert.deepEqual([row.slaBreached, row.responseDueAt], [false, null]);
+  assert.deepEqual([row.slaBreached, row.responseDueAt, row.slaBreachedTargets], [false, null, []]);
   assert.ok(!numbers(await queue(desk, 'breached=true')).includes(held.number));
   assert.ok(numbers(await queue(desk, 'breached=false')).includes(held.number));
 });
@@ -156,6 +171,7 @@ test('a clock past its warning point marks its row as warned, not breached, and 
   // By the real clock its warning point is still ahead: the row is marked by the warning the job recorded.
   const row = await rowOf(desk, warned.number);
   assert.deepEqual([row.slaWarning, row.slaBreached], [true, false]);
+  assert.deepEqual([row.slaWarningTargets, row.slaBreachedTargets], [['response'], []], 'the warning is its response’s');
   assert.ok(!numbers(await queue(desk, 'breached=true')).includes(warned.number), 'a warning is not a breach');
 
   assert.deepEqual([(await rowOf(riverside, warned.number)).slaWarning], [true], 'the customer sees the warning on their own incident');

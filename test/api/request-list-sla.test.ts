@@ -27,6 +27,8 @@ interface Row {
   slaDueAt: string | null;
   slaBreached: boolean;
   slaWarning: boolean;
+  slaBreachedTargets: string[];
+  slaWarningTargets: string[];
   responseDueAt: string | null;
 }
 interface Clock {
@@ -73,11 +75,13 @@ test('a request past its warning point, then past its due time, is marked so in 
 
   const fresh = (await rowOf(desk, number))!;
   assert.deepEqual([fresh.slaWarning, fresh.slaBreached], [false, false], 'not yet at its warning point');
+  assert.deepEqual([fresh.slaWarningTargets, fresh.slaBreachedTargets], [[], []]);
 
   await worker.drain({ now: new Date(Date.parse(clock.warnAt!) + 1_000) });
   assert.ok((await clocksOf(id)).some((c) => c.kind === 'sla' && c.warnedAt !== null), 'the warning job recorded the warning');
   const warned = (await rowOf(desk, number))!;
   assert.deepEqual([warned.slaWarning, warned.slaBreached], [true, false]);
+  assert.deepEqual([warned.slaWarningTargets, warned.slaBreachedTargets], [[clock.metric], []], 'the warning names its target');
   const theirs = (await rowOf(elm, number))!;
   assert.deepEqual([theirs.slaWarning, theirs.slaBreached], [true, false], 'the customer sees the warning on their own request');
   assert.equal(await rowOf(oak, number), undefined, 'another organisation does not see the request');
@@ -86,6 +90,7 @@ test('a request past its warning point, then past its due time, is marked so in 
   assert.ok((await clocksOf(id)).some((c) => c.kind === 'sla' && c.breachedAt !== null), 'the breach job recorded the breach');
   const late = (await rowOf(desk, number))!;
   assert.deepEqual([late.slaWarning, late.slaBreached], [false, true]);
+  assert.deepEqual([late.slaWarningTargets, late.slaBreachedTargets], [[], [clock.metric]], 'the breach names its target');
   assert.equal(late.responseDueAt, slaResponse(await clocksOf(id)).dueAt, 'still unanswered: its response is still due, and late');
   const theirsLate = (await rowOf(elm, number))!;
   assert.deepEqual([theirsLate.slaWarning, theirsLate.slaBreached], [false, true]);
@@ -118,4 +123,19 @@ test('an unanswered request says when its response falls due; answered, it no lo
   assert.equal(slaResponse(await clocksOf(id)).state, 'met');
   const answered = (await rowOf(desk, number))!;
   assert.deepEqual([answered.responseDueAt, answered.slaDueAt, answered.slaBreached], [null, fulfilment.dueAt, false], 'its fulfilment is now the next target due');
+});
+
+test('a request answered late whose fulfilment is past its warning point names each target: the response breached, the fulfilment warned', async () => {
+  const raised = await elm.post(BASE, { kind: 'access', organisationOdsCode: elmOds, access: { name: 'Dr Ola Ade', to: 'the portal' } });
+  assert.equal(raised.status, 201, JSON.stringify(raised.body));
+  const { id, number } = raised.body as { id: number; number: string };
+  const clocks = await clocksOf(id);
+  await worker.drain({ now: new Date(Date.parse(slaResponse(clocks).dueAt!) + 1_000) });
+  const approver = (await clientAs(env, { roles: ['change_approver'] })).api;
+  assert.equal((await approver.post(`${BASE}/${id}/approve`, {})).status, 200);
+  const fulfilment = clocks.find((c) => c.kind === 'sla' && c.metric === 'resolution')!;
+  await worker.drain({ now: new Date(Date.parse(fulfilment.warnAt!) + 1_000) });
+  const row = (await rowOf(desk, number))!;
+  assert.deepEqual([row.slaBreached, row.slaWarning, row.responseDueAt], [true, true, null]);
+  assert.deepEqual([row.slaBreachedTargets, row.slaWarningTargets], [['response'], ['resolution']], 'its response is late; its fulfilment (the resolution target) only warned');
 });

@@ -119,7 +119,8 @@ describe('incidents in the web application', () => {
     await h1(agent).filter({ hasText: /^Incidents$/ }).waitFor();
     const row = main(agent).getByRole('row', { name: new RegExp(number) });
     await row.waitFor();
-    assert.match(await row.innerText(), /No internet at reception[\s\S]*P\d[\s\S]*New[\s\S]*Densham branch surgery[\s\S]*No team/);
+    // The title, where it is beneath it, then its priority and state, and who has it.
+    assert.match(await row.innerText(), /No internet at reception[\s\S]*Densham branch surgery[\s\S]*P\d[\s\S]*New[\s\S]*No team/);
     await agent.getByLabel('Number or words').fill(number);
     await agent.getByRole('button', { name: 'Search' }).click();
     await status(agent, 'Showing 1 incident.').waitFor();
@@ -270,7 +271,7 @@ describe('incidents in the web application', () => {
     await form.locator('.field--error').filter({ hasText: 'Title' }).getByText('cannot be empty').waitFor();
     await form.getByLabel('Title', { exact: true }).fill('Phones and internet down at the surgery');
     await form.getByRole('button', { name: 'Log the incident' }).click();
-    await form.locator('.field--error').filter({ hasText: 'Site' }).getByText(/name a site/).waitFor();
+    await form.locator('.field--error').filter({ hasText: 'Site' }).getByText(/choose the site with the fault/).waitFor();
     assert.equal(await form.locator('.field--error').filter({ hasText: 'Title' }).count(), 0);
     await assertAccessible(page, 'a refused incident');
 
@@ -346,8 +347,8 @@ describe('incidents in the web application', () => {
     const rows = main(page).getByRole('table').getByRole('row');
     // Open work, soonest due first: the breached one leads.
     assert.match(await rows.nth(1).innerText(), new RegExp(`${late.number}[\\s\\S]*Breached: 1 h`));
-    // Warned, and both of its targets as due times (the response, and the resolution falling due sooner).
-    assert.match(await main(page).getByRole('row', { name: new RegExp(soon.number) }).innerText(), /SLA warning[\s\S]*Response due \w{3} \d\d:\d\d[\s\S]*Resolution: Due \w{3} \d\d:\d\d/);
+    // Both of its targets as due times (the response, and the resolution falling due sooner), its resolution's warning beside its own.
+    assert.match(await main(page).getByRole('row', { name: new RegExp(soon.number) }).innerText(), /Response due \w{3} \d\d:\d\d[\s\S]*Resolution SLA warning[\s\S]*Resolution: Due \w{3} \d\d:\d\d/);
     assert.doesNotMatch(await main(page).getByRole('row', { name: new RegExp(later.number) }).innerText(), /SLA (warning|breached)/);
     await page.screenshot({ path: `${SCREENSHOTS}/incidents.png`, fullPage: true });
     await assertAccessible(page, 'the queue with breached and due-soon rows');

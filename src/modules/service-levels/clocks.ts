@@ -5,15 +5,20 @@ import { changeSubject, planRecordClocks, recordEvent, startRecordClocks, viewOf
 export type { ClockPlan } from './engine.ts';
 import { clockRowsFromJson, clocksOfRecords } from './queries.ts';
 import { londonTime } from '../../domain/london-time.ts';
-import { DEFINITION_KIND_NAMES } from '../../domain/sla-definitions.ts';
+import { CLOCK_METRICS, DEFINITION_KIND_NAMES, type ClockMetric } from '../../domain/sla-definitions.ts';
 
 export { clocksJsonOf, clockWritesFor, slaBreachedWhere, slaStandingOf, type ClockWriteValues, type SlaStanding } from './queries.ts';
 import type { SlaStanding } from './queries.ts';
+
+/** Metrics in their own order, response first. */
+const inMetricOrder = (metrics: readonly ClockMetric[]): ClockMetric[] => CLOCK_METRICS.filter((m) => metrics.includes(m));
 
 /** A list row's standing against its SLA (`slaStandingOf`) as the API gives it (`SlaStandingFields`). */
 export const presentSlaStanding = (standing: SlaStanding) => ({
   slaBreached: standing.breached,
   slaWarning: standing.warning,
+  slaBreachedTargets: inMetricOrder(standing.breachedTargets),
+  slaWarningTargets: inMetricOrder(standing.warningTargets),
   // jsonb gives the instant as text in the session's time zone: the API's is ISO 8601 in UTC.
   responseDueAt: standing.responseDueAt === null ? null : new Date(standing.responseDueAt).toISOString(),
 });

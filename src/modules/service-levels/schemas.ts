@@ -193,12 +193,19 @@ export const ClockSchema = Type.Object(
 
 /**
  * A list row's standing against its customer-facing (SLA) targets, the same on incidents and
- * service requests: its two marks, and which target its next due time is (`responseDueAt`).
+ * service requests: its two marks, the targets each names, and which target its next due time is
+ * (`responseDueAt`).
  */
 export const SlaStandingFields = {
   slaBreached: Type.Boolean({ description: 'Whether any of its SLA targets (response, or resolution or fulfilment) is breached; a breach stays one once the clock stops' }),
   slaWarning: Type.Boolean({
     description: 'Whether one of its SLA clocks still counting has passed its warning point (the warning fraction of its target, 75% by default, used) without being breached: its warning was recorded, or its warning time has passed',
+  }),
+  slaBreachedTargets: Type.Array(OneOf(CLOCK_METRICS), {
+    description: 'Which of its SLA targets are breached (`slaBreached`), response first: `resolution` is a service request\'s fulfilment. Empty when none is',
+  }),
+  slaWarningTargets: Type.Array(OneOf(CLOCK_METRICS), {
+    description: 'Which of its SLA targets are past their warning point without being breached (`slaWarning`), response first. A record may have one target breached and another warned',
   }),
   responseDueAt: Nullable(
     Type.String({

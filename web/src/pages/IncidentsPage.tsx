@@ -8,7 +8,7 @@ import { useFilters, usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime, formatShortDateTime } from '../labels.ts';
 import { BulkActions } from '../incidents/BulkActions.tsx';
 import { CustomerIncidents } from '../incidents/CustomerIncidents.tsx';
-import { PriorityTag, SlaDue, StateTagFor, type SlaDueLabels } from '../incidents/bits.tsx';
+import { INCIDENT_DUE_LABELS, PriorityTag, SlaDue, StateTagFor, type SlaTargets } from '../incidents/bits.tsx';
 import { INCIDENT_STATES, isOpenState, stateLabel, type IncidentQueueRow, type IncidentSettings, type IncidentSummary, type Team } from '../incidents/types.ts';
 import { useLiveList } from '../incidents/useLiveList.ts';
 import type { Supplier } from '../network/types.ts';
@@ -22,9 +22,6 @@ export function IncidentsPage() {
   return <Queue />;
 }
 
-/** An incident's resolution due time reads "Due …", and "Resolution: Due …" under its response's. */
-const INCIDENT_DUE_LABELS: SlaDueLabels = { resolution: 'Due', resolutionBeside: 'Resolution' };
-
 const SORTS = {
   slaDueAt: 'SLA due, soonest first',
   '-number': 'Number, newest first',
@@ -35,8 +32,8 @@ const STATES = [['open', 'Open (not yet resolved)'], ...INCIDENT_STATES.map((s) 
 
 const ASSIGNEES = { me: 'Assigned to me', none: 'Assigned to no one' };
 
-/** A queue row: the incident with its standing against its SLA targets, which only the queue reads. */
-type QueueRow = IncidentQueueRow;
+/** A queue row: the incident with its standing against its SLA targets, which only the queue reads, naming the targets breached and warned. */
+type QueueRow = IncidentQueueRow & SlaTargets;
 
 /** Open work is sorted by when its next SLA target (response or resolution) falls due; anything else by number. */
 function sortFor(filters: { sort: string; state: string }): string {
@@ -97,36 +94,40 @@ function Queue() {
       className: 'queue__select',
     },
     {
+      // The incident, and where it is: its title takes the room the other columns leave.
       head: 'Incident',
+      className: 'queue__incident',
       cell: (i) => (
         <>
           <Link to={`/incidents/${i.id}`}>{i.number}</Link> {i.major && <span className="tag tag--red">Major</span>} {list.updated.has(i.id) && <span className="tag tag--blue">Updated</span>}
           <br />
           {i.title}
-          {i.parent && (
-            <span className="muted">
-              <br />
-              Linked to {i.parent.number}
-            </span>
-          )}
+          <br />
+          <span className="muted">
+            {i.site?.name ?? i.organisation.name} ({i.organisation.odsCode})
+            {i.parent && (
+              <>
+                <br />
+                Linked to {i.parent.number}
+              </>
+            )}
+          </span>
         </>
       ),
     },
-    { head: 'Priority', cell: (i) => <PriorityTag priority={i.priority} /> },
-    { head: 'State', cell: (i) => <StateTagFor state={i.state} /> },
     {
-      head: 'Where',
+      head: 'Priority and state',
       cell: (i) => (
         <>
-          {i.site?.name ?? i.organisation.name}
+          <PriorityTag priority={i.priority} />
           <br />
-          <span className="muted">{i.organisation.odsCode}</span>
+          <StateTagFor state={i.state} />
         </>
       ),
     },
     { head: 'With', cell: (i) => <WithWhom incident={i} /> },
     { head: 'SLA due', cell: (i) => <SlaDue row={i} open={isOpenState(i.state)} paused={i.state === 'pending_customer'} now={now} labels={INCIDENT_DUE_LABELS} /> },
-    { head: 'Updated', cell: (i) => <time dateTime={i.updatedAt} title={formatDateTime(i.updatedAt)}>{formatShortDateTime(i.updatedAt, now)}</time>, className: 'nowrap' },
+    { head: 'Updated', cell: (i) => <time dateTime={i.updatedAt} title={formatDateTime(i.updatedAt)}>{formatShortDateTime(i.updatedAt, now)}</time>, className: 'queue__when' },
   ];
 
   return (
@@ -193,12 +194,8 @@ function Queue() {
           }}
         />
       )}
-      {shown.length > 0 && (
-        // On a narrow screen the table scrolls sideways inside its own region, which keyboard users can focus to scroll.
-        <div className="table-scroll" role="region" aria-label="Incidents found" tabIndex={0}>
-          <ItemTable className="table queue" caption={`Incidents, ${SORTS[sort as keyof typeof SORTS] ?? sort}`} columns={columns} items={shown} rowKey={(i) => i.id} rowClassName={(i) => (list.updated.has(i.id) ? 'queue__row--updated' : undefined)} />
-        </div>
-      )}
+      {/* On a narrow screen the table scrolls sideways inside its own region (ItemTable), which keyboard users can focus to scroll. */}
+      <ItemTable className="table queue" caption={`Incidents, ${SORTS[sort as keyof typeof SORTS] ?? sort}`} columns={columns} items={shown} rowKey={(i) => i.id} rowClassName={(i) => (list.updated.has(i.id) ? 'queue__row--updated' : undefined)} />
       <ShowMore list={list} />
     </>
   );

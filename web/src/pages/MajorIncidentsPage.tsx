@@ -6,7 +6,7 @@ import { ProblemMessage } from '../components/ProblemMessage.tsx';
 import { ShowMore } from '../components/PagedList.tsx';
 import { usePageTitle, useResource } from '../hooks.ts';
 import { formatDateTime } from '../labels.ts';
-import { PriorityTag, SlaMark, StateTagFor } from '../incidents/bits.tsx';
+import { INCIDENT_DUE_LABELS, PriorityTag, SlaMarks, StateTagFor, type SlaTargets } from '../incidents/bits.tsx';
 import { formatDuration, isOpenState, stateLabel, type Incident, type IncidentQueueRow, type IncidentSummary, type Note } from '../incidents/types.ts';
 import { useLiveList } from '../incidents/useLiveList.ts';
 import { useWrite } from '../incidents/useWrite.ts';
@@ -38,8 +38,11 @@ export function MajorIncidentsPage() {
   return <Board heading={heading} />;
 }
 
+/** A board card's incident: the queue's row, naming the SLA targets breached and warned. */
+type BoardRow = IncidentQueueRow & SlaTargets;
+
 function Board({ heading }: { heading: ReturnType<typeof usePageTitle> }) {
-  const list = useLiveList<IncidentQueueRow>('/incidents', { major: true, state: 'open', sort: '-number' }, 50);
+  const list = useLiveList<BoardRow>('/incidents', { major: true, state: 'open', sort: '-number' }, 50);
   return (
     <>
       <p className="caption">
@@ -62,7 +65,7 @@ function Board({ heading }: { heading: ReturnType<typeof usePageTitle> }) {
   );
 }
 
-function MajorCard({ summary, version, updated }: { summary: IncidentQueueRow; version: number; updated: boolean }) {
+function MajorCard({ summary, version, updated }: { summary: BoardRow; version: number; updated: boolean }) {
   const { self, can } = useSession();
   // Read again whenever the board sees a new version (an update, a link, a change of state).
   const detail = useResource<Incident>(`/incidents/${summary.id}`);
@@ -97,7 +100,7 @@ function MajorCard({ summary, version, updated }: { summary: IncidentQueueRow; v
         </Link>
       </h2>
       <p>
-        <PriorityTag priority={summary.priority} /> <StateTagFor state={summary.state} /> <SlaMark breached={summary.slaBreached} warning={summary.slaWarning} />{' '}
+        <PriorityTag priority={summary.priority} /> <StateTagFor state={summary.state} /> <SlaMarks row={summary} labels={INCIDENT_DUE_LABELS} />
         {updated && <span className="tag tag--blue">Updated</span>}
       </p>
       <dl className="summary-list summary-list--compact">

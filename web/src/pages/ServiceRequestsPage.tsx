@@ -8,7 +8,7 @@ import { formatDateTime } from '../labels.ts';
 import { AutoCloseSetting } from '../requests/AutoCloseSetting.tsx';
 import { NewRequestForm } from '../requests/NewRequestForm.tsx';
 import { isOpenRequestState, REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, requestKindLabel, requestStateColour, requestStateLabel, type RequestListRow } from '../requests/types.ts';
-import { SlaDue, type SlaDueLabels } from '../incidents/bits.tsx';
+import { SlaDue, type SlaDueLabels, type SlaTargets } from '../incidents/bits.tsx';
 import { useSession } from '../session.tsx';
 
 const SORTS = {
@@ -19,11 +19,14 @@ const SORTS = {
 
 const STATES = { open: 'Open (not yet fulfilled)', ...REQUEST_STATE_LABELS };
 
-/** A request's resolution is its fulfilment: "Fulfilment due …", under "Response due …" while its response runs and falls due first. */
-const REQUEST_DUE_LABELS: SlaDueLabels = { resolution: 'Fulfilment due' };
+/** A request's resolution is its fulfilment: "Fulfilment SLA warning", "Fulfilment due …", under "Response due …" while its response runs and falls due first. */
+const REQUEST_DUE_LABELS: SlaDueLabels = { resolutionTarget: 'Fulfilment', resolution: 'Fulfilment due' };
+
+/** A list row, naming the SLA targets breached and warned. */
+type ListRow = RequestListRow & SlaTargets;
 
 /** The list's columns, its due times read against `now` (when the list was last read). */
-const columnsAt = (now: number): Column<RequestListRow>[] => [
+const columnsAt = (now: number): Column<ListRow>[] => [
   {
     head: 'Request',
     cell: (r) => (
@@ -64,7 +67,7 @@ export function ServiceRequestsPage() {
   const desk = self?.scope === 'network';
   const filters = useFilters({ q: '', state: '', kind: '', organisation: '', sort: '-createdAt' });
   const [asking, setAsking] = useState(false);
-  const list = usePagedList<RequestListRow>('/service-requests', { ...filters.applied, limit: 50 });
+  const list = usePagedList<ListRow>('/service-requests', { ...filters.applied, limit: 50 });
   const [now, setNow] = useState(Date.now());
   useEffect(() => setNow(Date.now()), [list.checkedAt]);
   const heading = usePageTitle('Service requests');
