@@ -114,7 +114,7 @@ export function targetProblems(matrix: PriorityMatrix, targets: PriorityTargets[
     if (!matrix.priorities.includes(t.priority)) problems.push({ field: `${field}.priority`, message: `unknown priority ${t.priority}` });
     if (!(t.responseMs > 0) || !Number.isFinite(t.responseMs)) problems.push({ field: `${field}.responseMs`, message: 'must be a positive duration' });
     if (!(t.resolutionMs > 0) || !Number.isFinite(t.resolutionMs)) problems.push({ field: `${field}.resolutionMs`, message: 'must be a positive duration' });
-    else if (t.resolutionMs < t.responseMs) problems.push({ field: `${field}.resolutionMs`, message: 'resolution cannot come before response' });
+    else if (t.resolutionMs < t.responseMs) problems.push({ field: `${field}.resolutionMs`, message: 'cannot be shorter than the response' });
     if (t.calendar === '') problems.push({ field: `${field}.calendar`, message: 'name the calendar the targets count in' });
   });
   if (problems.length > 0) return problems;
@@ -123,7 +123,7 @@ export function targetProblems(matrix: PriorityMatrix, targets: PriorityTargets[
     if (i === 0) return;
     const higher = ordered[i - 1];
     if (t.resolutionMs < higher.resolutionMs && t.calendar === higher.calendar) {
-      problems.push({ field: `targets.${t.priority}.resolutionMs`, message: `shorter than the higher priority ${higher.priority}` });
+      problems.push({ field: `targets.${t.priority}.resolutionMs`, message: `is shorter than the higher priority ${higher.priority}: a lower priority may not be resolved faster` });
     }
   });
   return problems;

@@ -117,6 +117,19 @@ describe('bad input', () => {
     const incident = await admin.post('/api/v1/incidents', { title: 'No connection', organisationOdsCode: 'ZZB01', callerEmail: 'not-an-email' });
     assertProblem(incident, 400);
     assert.deepEqual(incident.body.errors, [{ field: 'callerEmail', message: 'must be an e-mail address, like name@nhs.net' }]);
+    const targets = await admin.post('/api/v1/sla-definitions', {
+      code: 'WORDS', name: 'Words', kind: 'sla', recordType: 'incident', calendar: '24x7', warningFraction: 'half',
+      targets: [{ priority: 'P1', resolutionMinutes: 30.5 }, { priority: 'P2', resolutionMinutes: 0 }],
+    });
+    assert.deepEqual(
+      targets.body.errors,
+      [
+        { field: 'warningFraction', message: 'must be a number' },
+        { field: 'targets.0.resolutionMinutes', message: 'must be a whole number' },
+        { field: 'targets.1.resolutionMinutes', message: 'must be at least 1' },
+      ],
+      'numbers in words, the same for every client',
+    );
     const compliance = await admin.get('/api/v1/sla-compliance?from=yesterday');
     assertProblem(compliance, 400);
     assert.doesNotMatch(JSON.stringify(compliance.body), /must match format/);

@@ -43,6 +43,7 @@ const FORMAT_MESSAGES: Record<string, string> = {
   uuid: 'must be a UUID, like 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
 };
 
+/** What was wrong, in the words a person filling in a form reads, for every client alike. */
 function messageOf(e: AjvError): string {
   switch (e.keyword) {
     case 'additionalProperties':
@@ -55,6 +56,20 @@ function messageOf(e: AjvError): string {
       return patternMessage(String(e.params.pattern)) ?? e.message ?? 'is not valid';
     case 'format':
       return FORMAT_MESSAGES[String(e.params.format)] ?? e.message ?? 'is not valid';
+    case 'type':
+      return e.params.type === 'integer' ? 'must be a whole number' : e.params.type === 'number' ? 'must be a number' : (e.message ?? 'is not valid');
+    case 'minLength':
+      return e.params.limit === 1 ? 'cannot be empty' : `must be at least ${e.params.limit} characters`;
+    case 'maxLength':
+      return `must be at most ${e.params.limit} characters`;
+    case 'minimum':
+      return `must be at least ${e.params.limit}`;
+    case 'maximum':
+      return `must be at most ${e.params.limit}`;
+    case 'exclusiveMinimum':
+      return `must be more than ${e.params.limit}`;
+    case 'maxItems':
+      return `may have at most ${e.params.limit}`;
     default:
       return e.message ?? 'is not valid';
   }

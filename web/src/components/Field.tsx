@@ -2,12 +2,8 @@ import type { ReactElement, ReactNode } from 'react';
 import type { ApiError } from '../api.ts';
 import { ProblemMessage } from './ProblemMessage.tsx';
 
-/** The validator's words for the commonest refusals, in plainer ones. */
-const PLAIN: Array<[RegExp, string]> = [
-  [/^must NOT have fewer than 1 characters?$/, 'cannot be empty'],
-  [/^is required$/, 'is required'],
-  [/^must be integer$/, 'must be chosen'],
-];
+/** A choice left empty is sent as no number: for a field of choices, the server's words say so. */
+const PLAIN: Array<[RegExp, string]> = [[/^must be a whole number$/, 'must be chosen']];
 const plain = (message: string) => PLAIN.find(([pattern]) => pattern.test(message))?.[1] ?? message;
 
 export interface ControlProps {

@@ -3,8 +3,8 @@ import type { ApiError } from '../api.ts';
 /**
  * What the service level forms share: one name per field whichever way it is spelt
  * (`targets.2.resolutionMinutes` by the validator, `targets[2].resolutionMinutes` by the rules,
- * `body.` or a JSON pointer before either), the validator's words in plainer ones, the checks made
- * before anything is sent, and the refusal said above the form.
+ * `body.` or a JSON pointer before either), the checks made before anything is sent, and the
+ * refusal said above the form.
  */
 
 /** Field name → what is wrong with it, in words. */
@@ -18,29 +18,12 @@ export const fieldKey = (field: string) =>
     .replace(/\//g, '.')
     .replace(/\[(\d+)\]/g, '.$1');
 
-const PLAIN: Array<[RegExp, string]> = [
-  [/^must be number$/, 'must be a number'],
-  [/^must be integer$/, 'must be a whole number'],
-  [/^must be >= (\S+)$/, 'must be at least $1'],
-  [/^must be <= (\S+)$/, 'must be at most $1'],
-  [/^must be > (\S+)$/, 'must be more than $1'],
-  [/^must NOT have fewer than 1 characters?$/, 'cannot be empty'],
-  [/^must NOT have more than (\d+) characters$/, 'must be at most $1 characters'],
-  [/^must NOT have more than (\d+) items$/, 'may have at most $1'],
-  [/^shorter than the higher priority (\S+)$/, 'is shorter than the higher priority $1: a lower priority may not be resolved faster'],
-  [/^resolution cannot come before response$/, 'cannot be shorter than the response'],
-];
-export const plainMessage = (message: string) => {
-  for (const [pattern, words] of PLAIN) if (pattern.test(message)) return message.replace(pattern, words);
-  return message;
-};
-
 /** The server's refusals by field, each name passed through `place` (which field of the form shows it). */
 export function serverErrors(error: ApiError | null, place: (key: string) => string = (k) => k): FieldErrors {
   const found: FieldErrors = {};
   for (const e of error?.errors ?? []) {
     const key = place(fieldKey(e.field));
-    found[key] = found[key] ? `${found[key]}; ${plainMessage(e.message)}` : plainMessage(e.message);
+    found[key] = found[key] ? `${found[key]}; ${e.message}` : e.message;
   }
   return found;
 }
